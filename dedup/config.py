@@ -1,0 +1,151 @@
+"""Typed configuration, validated once at the edge.
+
+Sources, later wins: built-in defaults < ``[tool.dedup]`` in ``pyproject.toml`` or a
+``dedup.toml`` (top-level keys / tables) < CLI flags. Every field names its CLI flag
+(``flag`` in its metadata) so an invalid value is reported as ``--num-perm: ...``.
+
+Each package owns the model of its section (``neardup/config.py``, ...); this module
+only assembles them.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from dedup.errors import ConfigError
+from dedup.neardup.config import NearDupConfig
+from dedup.validate.config import ValidationConfig
+
+
+def flag(name: str) -> dict[str, Any]:
+    return {"flag": name}
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class InputConfig(StrictModel):
+    encoding_errors: Literal["strict", "replace"] = Field(
+        "strict",
+        description="'strict': undecodable bytes are an error; 'replace': U+FFFD and a warning",
+        json_schema_extra=flag("--encoding-errors"),
+    )
+    on_error: Literal["fail", "skip"] = Field(
+        "fail",
+        description="'fail': a bad input document stops the run (exit 1); "
+        "'skip': it is recorded as rejected with its reason and the run goes on",
+        json_schema_extra=flag("--on-error"),
+    )
+    max_doc_bytes: int = Field(
+        64 * 1024 * 1024,
+        gt=0,
+        description="largest document accepted, in bytes",
+        json_schema_extra=flag("--max-doc-bytes"),
+    )
+
+
+def bundled_rules_dir() -> Path:
+    """The rule packs shipped with dedup: the repo's ``rules/`` (or the installed copy)."""
+    env = os.environ.get("DEDUP_RULES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    repo_rules = here.parent / "rules"
+    if repo_rules.is_dir():
+        return repo_rules
+    return here / "data" / "rules"
+
+
+class DedupConfig(StrictModel):
+    rules: tuple[Path, ...] = Field(
+        default_factory=lambda: (bundled_rules_dir(),),
+        description="rule pack files or folders of *.yaml",
+        json_schema_extra=flag("--rules"),
+    )
+    jobs: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1),
+        ge=1,
+        le=512,
+        description="worker processes for the per-document work",
+        json_schema_extra=flag("--jobs"),
+    )
+    input: InputConfig = Field(default_factory=InputConfig)
+    neardup: NearDupConfig = Field(default_factory=NearDupConfig)
+    validation: ValidationConfig = Field(default_factory=ValidationConfig)
+
+    def public_dict(self) -> dict[str, Any]:
+        """JSON-ready parameters for the manifest."""
+        return self.model_dump(mode="json")
+
+
+def _flag_for(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
+    current: Any = model
+    name = ".".join(str(p) for p in loc)
+    for part in loc:
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            break
+        info = fields[part]
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and "flag" in extra:
+            name = f"{extra['flag']} ({'.'.join(str(p) for p in loc)})"
+        current = info.annotation
+    return name
+
+
+def build_config(
+    overrides: dict[str, Any] | None = None, *, file_values: dict[str, Any] | None = None
+) -> DedupConfig:
+    """Merge file values and flag overrides (nested dicts) into a validated config."""
+    data: dict[str, Any] = {}
+    _deep_merge(data, file_values or {})
+    _deep_merge(data, {k: v for k, v in (overrides or {}).items() if v is not None})
+    try:
+        return DedupConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = _flag_for(DedupConfig, tuple(err["loc"]))
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        raise ConfigError(f"{where}: {err['msg']}{more}") from None
+
+
+def _deep_merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if isinstance(value, dict):
+            existing = into.setdefault(key, {})
+            if isinstance(existing, dict):
+                # drop None leaves: an unset flag never overrides a file value
+                _deep_merge(existing, {k: v for k, v in value.items() if v is not None})
+                continue
+        into[key] = value
+
+
+def find_config_file(start: Path | None = None) -> Path | None:
+    """``dedup.toml`` or a ``pyproject.toml`` with ``[tool.dedup]``, from ``start`` upward."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "dedup.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            return pyproject
+    return None
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read configuration: {exc}", path=path) from None
+    if path.name == "pyproject.toml":
+        section = data.get("tool", {}).get("dedup", {})
+        return section if isinstance(section, dict) else {}
+    return data

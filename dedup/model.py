@@ -1,0 +1,99 @@
+"""The currency types that flow through every stage.
+
+A :class:`Document` holds its raw lines as :class:`Paragraph` objects. Stages never delete
+a paragraph: they mark it removed with a :class:`Removal` (reason + detail), or record an
+in-line :class:`Edit`. That keeps the audit trail lossless: raw input = kept paragraphs
++ removals + edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+Status = Literal["kept", "duplicate", "rejected"]
+STATUSES: Final = ("kept", "duplicate", "rejected")
+
+# Why a paragraph was removed. ``detail`` says which rule / which twin.
+REASON_RULE: Final = "rule"  # detail: rule id ("pack/rule")
+REASON_REPEATED: Final = "repeated"  # detail: kept twin "doc_id:line" in the same document
+REASON_BOILERPLATE: Final = "boilerplate"  # detail: representative "doc_id:line"
+REASON_CAPTION: Final = "caption-echo"  # detail: the paragraph it echoes "doc_id:line"
+REASON_EMPTY: Final = "empty-after-edit"  # detail: rule id whose in-line edit emptied it
+REASONS: Final = (REASON_RULE, REASON_REPEATED, REASON_BOILERPLATE, REASON_CAPTION, REASON_EMPTY)
+DUPLICATE_REASONS: Final = (REASON_REPEATED, REASON_BOILERPLATE, REASON_CAPTION)
+
+
+@dataclass(slots=True)
+class Removal:
+    reason: str
+    detail: str
+    similarity: float | None = None
+
+
+@dataclass(slots=True)
+class Edit:
+    """An in-line change: ``before`` became ``after`` because of ``rule``."""
+
+    rule: str
+    before: str
+    after: str
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """One non-blank raw line.
+
+    ``raw`` is the line exactly as read (without its line ending); ``text`` is what the
+    cleaned output shows (``raw`` stripped, then in-line edits); ``norm`` is the matching
+    form (see :func:`dedup.text.normalize.normalize`), recomputed after edits.
+    """
+
+    line: int
+    raw: str
+    text: str
+    norm: str
+    removal: Removal | None = None
+    edits: list[Edit] = field(default_factory=list)
+
+    @property
+    def kept(self) -> bool:
+        return self.removal is None
+
+    def remove(self, reason: str, detail: str, similarity: float | None = None) -> bool:
+        """Mark removed unless already removed (first reason wins). Returns True if marked."""
+        if self.removal is not None:
+            return False
+        self.removal = Removal(reason, detail, similarity)
+        return True
+
+
+@dataclass(slots=True)
+class Document:
+    doc_id: str
+    source: str  # input path as given (folder-relative for txt folders)
+    paragraphs: list[Paragraph]
+    url: str | None = None
+    status: Status = "kept"
+    duplicate_of: str | None = None
+    similarity: float | None = None
+    reject_reason: str | None = None
+    # Relative output path under DIR/text/ (same relative path as a .txt input).
+    text_path: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def kept_paragraphs(self) -> list[Paragraph]:
+        return [p for p in self.paragraphs if p.removal is None]
+
+    @property
+    def title(self) -> str:
+        kept = self.kept_paragraphs()
+        return kept[0].text if kept else ""
+
+    @property
+    def clean_text(self) -> str:
+        """Body: kept paragraphs after the title, joined by a blank line."""
+        return "\n\n".join(p.text for p in self.kept_paragraphs()[1:])
+
+    def removed(self) -> list[Paragraph]:
+        return [p for p in self.paragraphs if p.removal is not None]

@@ -1,0 +1,67 @@
+"""Stages and the one place they are chained.
+
+Two kinds of stage (datatrove's ``PipelineStep``, split by what they may see):
+
+* :class:`DocumentStage` (map): a pure function of one document and the configuration.
+  It runs in worker processes, so it must be picklable or built by a picklable factory.
+* :class:`CorpusStage` (reduce): sees the whole corpus, but by contract only reads
+  signatures and ids (plus the normalised text of candidate pairs it verifies).
+
+Stages never delete paragraphs; they mark them removed with a reason (see ``model``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from dedup.model import Document
+
+
+@runtime_checkable
+class DocumentStage(Protocol):
+    name: str
+
+    def process(self, doc: Document) -> Document: ...
+
+
+@dataclass(slots=True)
+class Corpus:
+    """What the reduce phase sees: documents in input order plus shared state."""
+
+    documents: list[Document]
+    # Free-form results the reduce stages publish for the manifest and the report
+    # (e.g. near-duplicate clusters, boilerplate groups, MinHash scheme).
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class CorpusStage(Protocol):
+    name: str
+
+    def run(self, corpus: Corpus) -> None: ...
+
+
+def apply_document_stages(doc: Document, stages: Iterable[DocumentStage]) -> Document:
+    """Run map stages in order on one document. Rejected documents pass through untouched."""
+    for stage in stages:
+        if doc.status == "rejected":
+            break
+        doc = stage.process(doc)
+    return doc
+
+
+def count_removals(documents: Iterable[Document]) -> dict[str, Counter[str]]:
+    """Counts per reason and per detail-for-rules, for the manifest and the report."""
+    by_reason: Counter[str] = Counter()
+    by_rule: Counter[str] = Counter()
+    for doc in documents:
+        for p in doc.paragraphs:
+            if p.removal is None:
+                continue
+            by_reason[p.removal.reason] += 1
+            if p.removal.reason == "rule":
+                by_rule[p.removal.detail] += 1
+    return {"by_reason": by_reason, "by_rule": by_rule}
