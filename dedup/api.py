@@ -1,0 +1,291 @@
+"""The library entry points. The CLI is a thin layer over these functions.
+
+``clean`` is the one place where stages are composed (DESIGN.md §1): read, map in a process
+pool, reduce over the whole corpus, validate, write atomically, render the report.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dedup import __version__
+from dedup.config import DedupConfig
+from dedup.io.readers import InputFile, RawDocument, discover_inputs, read_documents
+from dedup.io.writers import (
+    MANIFEST,
+    check_output_location,
+    prepare_output_dir,
+    write_json,
+    write_jsonl,
+    write_text_tree,
+)
+from dedup.model import Document
+from dedup.pipeline import (
+    Corpus,
+    CorpusStage,
+    DocumentStage,
+    apply_document_stages,
+    count_removals,
+)
+from dedup.records import document_record, edit_records, removal_records
+from dedup.text.segment import segment
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+Progress = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class CleanResult:
+    out_dir: Path
+    documents: list[Document]
+    manifest: dict[str, Any]
+    validation: Any = None  # dedup.validate.ValidationResult, when validation ran
+    report: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.validation is None or bool(self.validation.passed)
+
+    def summary(self) -> str:
+        c = self.manifest["counts"]
+        d, p = c["documents"], c["paragraphs"]
+        verdict = self.manifest["validation"]["status"]
+        return (
+            f"{d['in']} documents: {d['kept']} kept, {d['duplicate']} duplicate, "
+            f"{d['rejected']} rejected; {p['removed']} of {p['in']} paragraphs removed; "
+            f"validation {verdict}; {self.manifest['timings']['total']:.2f}s -> {self.out_dir}"
+        )
+
+
+# --- map phase ---------------------------------------------------------------------------
+
+_WORKER_STAGES: list[DocumentStage] = []
+
+
+def build_document_stages(config: DedupConfig) -> tuple[list[DocumentStage], Any]:
+    from dedup.ruleset import load_rules
+
+    ruleset = load_rules(config.rules)
+    stages: list[DocumentStage] = [ruleset.stage()]
+    if config.neardup.enabled:
+        from dedup.neardup import build_stages
+
+        stages.extend(build_stages(config)[0])
+    return stages, ruleset
+
+
+def build_corpus_stages(config: DedupConfig) -> list[CorpusStage]:
+    if not config.neardup.enabled:
+        return []
+    from dedup.neardup import build_stages
+
+    return build_stages(config)[1]
+
+
+def _init_worker(config: DedupConfig) -> None:
+    global _WORKER_STAGES
+    _WORKER_STAGES = build_document_stages(config)[0]
+
+
+def process_document(raw: RawDocument, stages: Sequence[DocumentStage]) -> Document:
+    """The pure per-document function: segment, then every map stage."""
+    doc = Document(doc_id=raw.doc_id, source=raw.source, paragraphs=[], url=raw.url)
+    doc.text_path = raw.text_path
+    if raw.error is not None:
+        doc.status = "rejected"
+        doc.reject_reason = str(raw.error)
+        return doc
+    doc.paragraphs = segment(raw.text)
+    if not doc.paragraphs:
+        doc.status = "rejected"
+        doc.reject_reason = "empty: no non-blank line"
+        return doc
+    return apply_document_stages(doc, stages)
+
+
+def _process_in_worker(raw: RawDocument) -> Document:
+    return process_document(raw, _WORKER_STAGES)
+
+
+def map_documents(
+    raws: Iterator[RawDocument], config: DedupConfig, stages: list[DocumentStage]
+) -> Iterator[Document]:
+    """Ordered map over documents; a process pool when ``config.jobs > 1``."""
+    if config.jobs <= 1:
+        for raw in raws:
+            yield process_document(raw, stages)
+        return
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    ctx = multiprocessing.get_context(method)
+    with ctx.Pool(config.jobs, initializer=_init_worker, initargs=(config,)) as pool:
+        # imap keeps input order, so the output is identical for any --jobs.
+        yield from pool.imap(_process_in_worker, raws, chunksize=32)
+
+
+# --- the run -----------------------------------------------------------------------------
+
+
+def _finalize(doc: Document) -> None:
+    if doc.status == "kept" and not doc.kept_paragraphs():
+        doc.status = "rejected"
+        doc.reject_reason = "empty after cleaning: every line was removed"
+
+
+def _counts(documents: list[Document]) -> dict[str, Any]:
+    status = {"in": len(documents), "kept": 0, "duplicate": 0, "rejected": 0}
+    paras = {"in": 0, "kept": 0, "removed": 0}
+    chars = {"in": 0, "removed": 0}
+    for doc in documents:
+        status[doc.status] += 1
+        for p in doc.paragraphs:
+            paras["in"] += 1
+            chars["in"] += len(p.raw)
+            if p.removal is None:
+                paras["kept"] += 1
+            else:
+                paras["removed"] += 1
+                chars["removed"] += len(p.raw)
+    removed = count_removals(documents)
+    return {
+        "documents": status,
+        "paragraphs": paras,
+        "characters": chars,
+        "removed_by_reason": dict(sorted(removed["by_reason"].items())),
+        "removed_by_rule": dict(sorted(removed["by_rule"].items())),
+    }
+
+
+def _inputs_manifest(files: list[InputFile]) -> list[dict[str, Any]]:
+    roots: dict[str, dict[str, Any]] = {}
+    for f in files:
+        entry = roots.setdefault(f.root, {"path": f.root, "files": []})
+        entry["files"].append(
+            {"path": f.rel, "kind": f.kind, "sha256": f.sha256, "bytes": f.size,
+             "documents": f.documents}
+        )
+    return list(roots.values())
+
+
+def clean(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    config: DedupConfig | None = None,
+    *,
+    report: Path | None = None,
+    progress: Progress | None = None,
+    command: Sequence[str] | None = None,
+    validate: bool = True,
+) -> CleanResult:
+    """Clean ``inputs`` into ``out_dir`` following the output contract."""
+    config = config or DedupConfig()
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    check_output_location(out_dir, inputs)
+    files = discover_inputs(inputs)
+    map_stages, ruleset = build_document_stages(config)  # fail fast on a bad rule pack
+    reduce_stages = build_corpus_stages(config)
+    prepare_output_dir(out_dir)
+
+    t = time.perf_counter()
+    documents: list[Document] = []
+    for doc in map_documents(read_documents(files, config.input), config, map_stages):
+        documents.append(doc)
+        if progress is not None:
+            progress(1)
+    timings["read_map"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    corpus = Corpus(documents)
+    for stage in reduce_stages:
+        stage.run(corpus)
+    for doc in documents:
+        _finalize(doc)
+    timings["reduce"] = time.perf_counter() - t
+
+    doc_records = [document_record(d) for d in documents]
+    removal_rows = [r for d in documents for r in removal_records(d)]
+
+    validation = None
+    if validate:
+        t = time.perf_counter()
+        validation = _validate(doc_records, removal_rows, config, ruleset, corpus)
+        timings["validate"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    hashes = {
+        "documents.jsonl": write_jsonl(out_dir / "documents.jsonl", doc_records),
+        "removed.jsonl": write_jsonl(out_dir / "removed.jsonl", removal_rows),
+        "edits.jsonl": write_jsonl(
+            out_dir / "edits.jsonl", (r for d in documents for r in edit_records(d))
+        ),
+        "clusters.jsonl": write_jsonl(out_dir / "clusters.jsonl", corpus.facts.get("clusters", [])),
+        "boilerplate.jsonl": write_jsonl(
+            out_dir / "boilerplate.jsonl", corpus.facts.get("boilerplate", [])
+        ),
+    }
+    text_files = write_text_tree(out_dir, documents)
+    validation_json: dict[str, Any] = (
+        validation.to_json() if validation is not None else {"status": "skipped", "findings": []}
+    )
+    hashes["validation.json"] = write_json(out_dir / "validation.json", validation_json)
+    timings["write"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+
+    manifest = {
+        "tool": "dedup",
+        "version": __version__,
+        "format": FORMAT_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "command": list(command) if command is not None else None,
+        "parameters": config.public_dict(),
+        "rules": ruleset.describe(),
+        "inputs": _inputs_manifest(files),
+        "counts": {**_counts(documents), "text_files": text_files},
+        "stages": corpus.facts.get("stage_counts", {}),
+        "neardup": {
+            "scheme": corpus.facts.get("neardup_scheme"),
+            "clusters": len(corpus.facts.get("clusters", [])),
+            "boilerplate_groups": len(corpus.facts.get("boilerplate", [])),
+        },
+        "timings": {k: round(v, 4) for k, v in timings.items()},
+        "validation": {
+            "status": validation_json["status"],
+            "findings": len(validation_json["findings"]),
+            "by_check": validation.by_check() if validation is not None else {},
+        },
+        "files": hashes,
+    }
+    write_json(out_dir / MANIFEST, manifest)  # last: the commit marker
+
+    result = CleanResult(out_dir, documents, manifest, validation)
+    if report is not None:
+        from dedup.report import render_report
+
+        result.report = render_report(out_dir, report)
+    return result
+
+
+def _validate(
+    doc_records: list[dict[str, Any]],
+    removal_rows: list[dict[str, Any]],
+    config: DedupConfig,
+    ruleset: Any,
+    corpus: Corpus,
+) -> Any:
+    try:
+        from dedup.validate import validate_records
+    except ImportError:  # validation not built yet
+        log.warning("validation unavailable; skipped")
+        return None
+    return validate_records(doc_records, removal_rows, config, ruleset=ruleset, corpus=corpus)

@@ -1,0 +1,96 @@
+"""``dedup clean``: the pipeline command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from dedup.api import clean
+from dedup.cli.common import (
+    EXIT_FINDINGS,
+    config_option,
+    error_boundary,
+    load_config,
+    stderr_is_tty,
+)
+
+
+@click.command(name="clean")
+@click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
+)
+@click.option(
+    "--out", "-o", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (documents.jsonl, removed.jsonl, text/, manifest.json, ...).",
+)
+@click.option(
+    "--rules", "rules", multiple=True, type=click.Path(path_type=Path, exists=True),
+    help="Rule pack file or folder (repeatable). Default: the bundled rules/.",
+)
+@click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the HTML review report here.")
+@click.option("--jobs", "-j", type=int, default=None,
+              help="Worker processes for per-document work (default: CPU count).")
+@click.option("--on-error", type=click.Choice(["fail", "skip"]), default=None,
+              help="A bad input document: stop the run (fail, default) or reject it and go on.")
+@click.option("--encoding-errors", type=click.Choice(["strict", "replace"]), default=None,
+              help="Undecodable bytes: error (strict, default) or U+FFFD (replace).")
+@click.option("--no-neardup", is_flag=True, default=False,
+              help="Skip the near-duplicate stages (rules only).")
+@click.option("--no-validate", is_flag=True, default=False, help="Skip validation.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
+@config_option
+def command(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    rules: tuple[Path, ...],
+    report: Path | None,
+    jobs: int | None,
+    on_error: str | None,
+    encoding_errors: str | None,
+    no_neardup: bool,
+    no_validate: bool,
+    quiet: bool,
+    config_file: Path | None,
+) -> None:
+    """Clean INPUT... (txt folders, .txt, .jsonl[.gz], .parquet) into --out.
+
+    Exit codes: 0 success; 1 validation failed (outputs still written) or an input stopped
+    the run; 2 usage error (bad flag, configuration or rule pack).
+
+    \b
+    Example:
+      dedup clean seeds/ --out build/seeds --report reports/seeds.html
+    """
+    overrides: dict[str, object] = {
+        "rules": tuple(rules) or None,
+        "jobs": jobs,
+        "input": {"on_error": on_error, "encoding_errors": encoding_errors},
+        "neardup": {"enabled": False} if no_neardup else {},
+    }
+    with error_boundary():
+        config = load_config(config_file, overrides)
+        show_bar = not quiet and stderr_is_tty()
+        if show_bar:
+            with click.progressbar(length=0, label="cleaning", file=sys.stderr,
+                                   show_pos=True) as bar:
+                result = clean(list(inputs), out_dir, config, report=report,
+                               progress=bar.update, command=["dedup", *sys.argv[1:]],
+                               validate=not no_validate)
+        else:
+            result = clean(list(inputs), out_dir, config, report=report,
+                           command=["dedup", *sys.argv[1:]], validate=not no_validate)
+    if result.validation is not None and not result.passed:
+        for finding in result.validation.findings[:20]:
+            click.echo(str(finding), err=True)
+        more = len(result.validation.findings) - 20
+        if more > 0:
+            click.echo(f"... and {more} more; see {out_dir / 'validation.json'}", err=True)
+    if not quiet:
+        click.echo(result.summary(), err=True)
+        if result.report is not None:
+            click.echo(f"report: {result.report}", err=True)
+    if not result.passed:
+        sys.exit(EXIT_FINDINGS)

@@ -1,0 +1,56 @@
+"""Shared CLI plumbing: configuration from file + flags, and the error boundary."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dedup.config import DedupConfig, build_config, find_config_file, load_config_file
+from dedup.errors import ConfigError, DedupError, RuleError
+
+# Exit codes (documented in the README and tested):
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # validation failed, check findings, or an input stopped the run
+EXIT_USAGE = 2  # bad flags, configuration or rule packs
+
+
+class UsageFailure(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+def config_option(f: Any) -> Any:
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="dedup.toml or pyproject.toml with [tool.dedup] (default: found upward from cwd).",
+    )(f)
+
+
+def load_config(config_file: Path | None, overrides: dict[str, Any]) -> DedupConfig:
+    path = config_file or find_config_file()
+    file_values = load_config_file(path) if path is not None else {}
+    return build_config(overrides, file_values=file_values)
+
+
+@contextlib.contextmanager
+def error_boundary() -> Iterator[None]:
+    """Library errors become one-line messages with the documented exit code."""
+    try:
+        yield
+    except (ConfigError, RuleError) as exc:
+        raise UsageFailure(str(exc)) from None
+    except DedupError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+def stderr_is_tty() -> bool:
+    return sys.stderr.isatty()

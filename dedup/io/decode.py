@@ -1,0 +1,46 @@
+"""Bytes to text: UTF-8 (with or without BOM), UTF-16 with a BOM; everything else is an error.
+
+We do not guess legacy encodings (Latin-1, cp1252): a wrong guess silently corrupts text,
+which is worse than a clear error. ``errors="replace"`` is the documented opt-in escape.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from dedup.errors import DecodeError, InputError
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode_bytes(data: bytes, path: str, *, errors: str = "strict") -> str:
+    """Decode ``data`` read from ``path``; raise :class:`DecodeError` naming file and line."""
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(
+                f"invalid UTF-16 at byte {exc.start}; re-save the file as UTF-8", path=path
+            ) from None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise InputError(
+            f"binary data (NUL byte at offset {nul}); not a text file",
+            path=path,
+            line=_line_of(data, nul),
+            code="BINARY",
+        )
+    try:
+        return data.decode("utf-8", errors=errors)
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start : exc.start + 4].hex(" ")
+        raise DecodeError(
+            f"not valid UTF-8 (bytes {bad} at offset {exc.start}); convert it with "
+            "`iconv -f cp1252 -t utf-8` or pass --encoding-errors replace",
+            path=path,
+            line=_line_of(data, exc.start),
+        ) from None

@@ -1,0 +1,255 @@
+"""Find input files and read them into :class:`RawDocument` records, in a stable order.
+
+Inputs are any mix of folders (``*.txt``, ``*.jsonl``, ``*.jsonl.gz``, ``*.parquet`` found
+recursively, sorted by relative path), and single files of those kinds. Document ids:
+the path relative to its folder for ``.txt`` (the file name for a single file); the ``id``
+field for JSONL/Parquet.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from dedup.config import InputConfig
+from dedup.errors import InputError
+from dedup.io.decode import decode_bytes
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".jsonl", ".jsonl.gz", ".parquet")
+
+
+@dataclass(slots=True)
+class RawDocument:
+    doc_id: str
+    source: str  # the file it came from (plus ":line" for JSONL)
+    text: str
+    url: str | None = None
+    text_path: str = ""  # relative output path under DIR/text/
+    error: InputError | None = None  # set when on_error=skip turned a failure into a record
+
+
+@dataclass(slots=True)
+class InputFile:
+    path: Path
+    kind: str  # "txt" | "jsonl" | "parquet"
+    rel: str  # relative to the folder given on the command line (or the file name)
+    root: str  # the path given on the command line
+    size: int = 0
+    sha256: str = ""
+    documents: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def kind_of(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(".jsonl.gz"):
+        return "jsonl"
+    for suffix, kind in ((".txt", "txt"), (".jsonl", "jsonl"), (".parquet", "parquet")):
+        if name.endswith(suffix):
+            return kind
+    return None
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    # os.walk without followlinks: symlinked folders (and so symlink loops) are not entered.
+    for folder, dirs, files in os.walk(root, onerror=_walk_error):
+        dirs.sort()
+        for name in sorted(files):
+            yield Path(folder) / name
+
+
+def _walk_error(exc: OSError) -> None:
+    raise InputError(f"cannot read folder: {exc.strerror}", path=exc.filename)
+
+
+def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
+    """Expand folders; reject unknown suffixes and missing paths with a clear error."""
+    found: list[InputFile] = []
+    for given in paths:
+        if not given.exists():
+            raise InputError("no such file or folder", path=given, code="MISSING")
+        if given.is_dir():
+            for path in _walk(given):
+                kind = kind_of(path)
+                if kind is None:
+                    continue
+                rel = path.relative_to(given).as_posix()
+                found.append(InputFile(path, kind, rel, str(given)))
+        else:
+            kind = kind_of(given)
+            if kind is None:
+                raise InputError(
+                    f"unsupported input; expected a folder or one of {', '.join(SUFFIXES)}",
+                    path=given,
+                    code="SUFFIX",
+                )
+            found.append(InputFile(given, kind, given.name, str(given)))
+    return found
+
+
+def safe_text_path(doc_id: str) -> str:
+    """A file name for ``doc_id`` that cannot escape ``DIR/text/`` nor collide."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id).strip("._")[:80] or "doc"
+    digest = hashlib.sha1(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{stem}-{digest}.txt"
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(
+                f"file is {size} bytes, over the {limit}-byte limit (--max-doc-bytes)",
+                path=path,
+                code="TOO_LARGE",
+            )
+        return path.read_bytes()
+    except PermissionError:
+        raise InputError("permission denied", path=path, code="UNREADABLE") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, expected a file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=path, code="UNREADABLE") from None
+
+
+def _hash_file(f: InputFile, data: bytes) -> None:
+    f.size = len(data)
+    f.sha256 = hashlib.sha256(data).hexdigest()
+
+
+def _read_txt(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
+    data = _read_bytes(f.path, cfg.max_doc_bytes)
+    _hash_file(f, data)
+    text = decode_bytes(data, str(f.path), errors=cfg.encoding_errors)
+    yield RawDocument(doc_id=f.rel, source=str(f.path), text=text, text_path=f.rel)
+
+
+def _record_field(rec: dict[str, Any], name: str, path: Path, line: int) -> str | None:
+    value = rec.get(name)
+    if value is None:
+        return None
+    if name == "id" and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise InputError(
+            f"field '{name}' must be a string, got {type(value).__name__}",
+            path=path,
+            line=line,
+            code="FIELD",
+        )
+    return value
+
+
+def _jsonl_lines(f: InputFile, cfg: InputConfig) -> Iterator[tuple[int, bytes]]:
+    raw = _read_bytes(f.path, 1 << 62)
+    _hash_file(f, raw)
+    if f.path.name.lower().endswith(".gz"):
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"not a valid gzip file: {exc}", path=f.path) from None
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if line.strip():
+            yield number, line
+
+
+def _read_jsonl(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
+    for number, line in _jsonl_lines(f, cfg):
+        where = f"{f.path}:{number}"
+        try:
+            try:
+                rec = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise InputError(
+                    f"invalid JSON: {exc}", path=f.path, line=number, code="JSON"
+                ) from None
+            if not isinstance(rec, dict):
+                raise InputError("expected a JSON object", path=f.path, line=number, code="JSON")
+            doc_id = _record_field(rec, "id", f.path, number)
+            text = _record_field(rec, "text", f.path, number)
+            if not doc_id:
+                raise InputError("missing 'id'", path=f.path, line=number, code="FIELD")
+            if text is None:
+                raise InputError("missing 'text'", path=f.path, line=number, code="FIELD")
+            url = _record_field(rec, "url", f.path, number)
+        except InputError as exc:
+            if cfg.on_error == "fail":
+                raise
+            yield RawDocument(doc_id=f"{f.rel}#L{number}", source=where, text="", error=exc)
+            continue
+        yield RawDocument(doc_id, where, text, url, safe_text_path(doc_id))
+
+
+def _read_parquet(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
+    import pyarrow.parquet as pq  # heavy import: only when Parquet is read
+
+    data = _read_bytes(f.path, 1 << 62)
+    _hash_file(f, data)
+    try:
+        pf = pq.ParquetFile(f.path)
+    except Exception as exc:  # pyarrow raises several types for a bad file
+        raise InputError(f"not a readable Parquet file: {exc}", path=f.path) from None
+    names = set(pf.schema_arrow.names)
+    missing = {"id", "text"} - names
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(sorted(missing))}; expected id, text[, url] "
+            f"(found: {', '.join(sorted(names)) or 'none'})",
+            path=f.path,
+            code="COLUMNS",
+        )
+    columns = ["id", "text"] + (["url"] if "url" in names else [])
+    row = 0
+    for batch in pf.iter_batches(columns=columns, batch_size=4096):
+        for rec in batch.to_pylist():
+            row += 1
+            try:
+                doc_id = _record_field(rec, "id", f.path, row)
+                text = _record_field(rec, "text", f.path, row)
+                if not doc_id or text is None:
+                    raise InputError("null id or text", path=f.path, line=row, code="FIELD")
+                url = _record_field(rec, "url", f.path, row)
+            except InputError as exc:
+                if cfg.on_error == "fail":
+                    raise
+                yield RawDocument(f"{f.rel}#row{row}", f"{f.path}#row{row}", "", error=exc)
+                continue
+            yield RawDocument(doc_id, f"{f.path}#row{row}", text, url, safe_text_path(doc_id))
+
+
+_READERS = {"txt": _read_txt, "jsonl": _read_jsonl, "parquet": _read_parquet}
+
+
+def read_documents(files: Sequence[InputFile], cfg: InputConfig) -> Iterator[RawDocument]:
+    """Yield documents in input order. Duplicate ids are an error (or rejected under skip)."""
+    seen: set[str] = set()
+    for f in files:
+        try:
+            docs = _READERS[f.kind](f, cfg)
+            for doc in docs:
+                f.documents += 1
+                if doc.doc_id in seen:
+                    exc = InputError(
+                        f"duplicate document id {doc.doc_id!r}", path=doc.source, code="DUP_ID"
+                    )
+                    if cfg.on_error == "fail":
+                        raise exc
+                    doc = RawDocument(f"{doc.doc_id}#dup{f.documents}", doc.source, "", error=exc)
+                seen.add(doc.doc_id)
+                yield doc
+        except InputError as exc:
+            if cfg.on_error == "fail" or f.kind != "txt":
+                raise
+            f.documents += 1
+            yield RawDocument(f.rel, str(f.path), "", text_path=f.rel, error=exc)

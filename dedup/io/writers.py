@@ -1,0 +1,123 @@
+"""Write the output folder (contract: docs/architecture.md) safely.
+
+Order matters for crash safety: an old ``manifest.json`` is removed first (the folder no
+longer claims to be complete), every file is written under a temporary name and renamed
+into place, the cleaned ``text/`` tree is built beside the old one and swapped in, and the
+new ``manifest.json`` is written last as the commit marker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import orjson
+
+from dedup.errors import OutputError
+from dedup.io.atomic import atomic_open, write_bytes_atomic
+from dedup.model import Document
+
+MANIFEST = "manifest.json"
+_JSON_OPTS = orjson.OPT_APPEND_NEWLINE
+
+
+def check_output_location(out_dir: Path, inputs: Sequence[Path]) -> None:
+    """Refuse an output folder that is, or is inside, an input (we never write into inputs)."""
+    out = out_dir.resolve()
+    for given in inputs:
+        src = given.resolve()
+        if out == src or (src.is_dir() and src in out.parents):
+            raise OutputError(
+                f"output folder is inside the input {given}; choose another --out",
+                path=out_dir,
+                code="OUT_IN_INPUT",
+            )
+        if src.is_file() and out == src:
+            raise OutputError("output folder is an input file", path=out_dir)
+
+
+def prepare_output_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".dedup-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            (out_dir / MANIFEST).unlink()
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to the output folder: {exc.strerror}", path=out_dir, code="UNWRITABLE"
+        ) from None
+
+
+def safe_relative(rel: str) -> PurePosixPath:
+    """``rel`` as a path that stays inside its folder (no absolute, '..', or drive parts)."""
+    parts = [
+        p
+        for p in PurePosixPath(rel.replace("\\", "/")).parts
+        if p not in ("", ".", "..", "/") and ":" not in p
+    ]
+    if not parts:
+        raise OutputError(f"unsafe output name {rel!r}")
+    return PurePosixPath(*parts)
+
+
+def jsonl_bytes(records: Iterable[dict[str, Any]]) -> bytes:
+    return b"".join(orjson.dumps(r, option=_JSON_OPTS) for r in records)
+
+
+def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> str:
+    """Write records atomically; return the sha256 of the bytes written."""
+    digest = hashlib.sha256()
+    try:
+        with atomic_open(path) as fh:
+            for r in records:
+                line = orjson.dumps(r, option=_JSON_OPTS)
+                digest.update(line)
+                fh.write(line)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror}", path=path) from None
+    return digest.hexdigest()
+
+
+def write_json(path: Path, obj: Any) -> str:
+    data = orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    write_bytes_atomic(path, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def document_file_text(doc: Document) -> str:
+    """Title, blank line, paragraphs separated by blank lines, final newline."""
+    return "\n\n".join(p.text for p in doc.kept_paragraphs()) + "\n"
+
+
+def write_text_tree(out_dir: Path, documents: Iterable[Document]) -> int:
+    """Build ``text/`` beside the old one, then swap it in. Returns files written."""
+    final = out_dir / "text"
+    staging = Path(tempfile.mkdtemp(prefix=".text.", suffix=".tmp", dir=out_dir))
+    written = 0
+    try:
+        for doc in documents:
+            if doc.status != "kept" or not doc.text_path:
+                continue
+            target = staging / safe_relative(doc.text_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(document_file_text(doc), encoding="utf-8")
+            written += 1
+        old = None
+        if final.exists():
+            old = out_dir / f".text.old.{os.getpid()}"
+            os.replace(final, old)
+        os.replace(staging, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write cleaned text: {exc.strerror}", path=final) from None
+    return written
