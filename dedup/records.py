@@ -15,6 +15,7 @@ def document_record(doc: Document) -> dict[str, Any]:
     return {
         "doc_id": doc.doc_id,
         "source": doc.source,
+        "path": doc.text_path,
         "url": doc.url,
         "title": kept[0].text if kept else "",
         "text": "\n\n".join(p.text for p in kept[1:]),

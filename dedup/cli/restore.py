@@ -1,9 +1,31 @@
-"""`dedup restore` (placeholder until its issue lands)."""
+"""``dedup restore``: rebuild the inputs from an output folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+from dedup.cli.common import error_boundary
+from dedup.restore import restore
+
 
 @click.command(name="restore")
-def command() -> None:
-    """Not implemented yet."""
-    raise click.ClickException("'dedup restore' is not implemented yet")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--to", "to", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write the rebuilt documents into (same relative names).")
+def command(out_dir: Path, to: Path) -> None:
+    """Rebuild every input document of OUT_DIR from its cleaned text and audit trail.
+
+    The rebuilt files equal the inputs apart from line endings, trailing whitespace, a
+    byte-order mark and trailing blank lines.
+
+    \b
+    Example:
+      dedup restore build/seeds --to /tmp/seeds-restored && diff -r seeds /tmp/seeds-restored
+    """
+    if to.resolve() == out_dir.resolve() or out_dir.resolve() in to.resolve().parents:
+        raise click.UsageError("--to must not be inside the output folder")
+    with error_boundary():
+        count = restore(out_dir, to)
+    click.echo(f"restored {count} documents into {to}", err=True)

@@ -1,0 +1,92 @@
+"""Rebuild the raw input documents from an output folder (the lossless audit trail).
+
+Every non-blank input line is in exactly one place: a kept paragraph (``documents.jsonl``
+``title``/``text`` with its raw line number in ``lines``; its raw form in ``edits.jsonl``
+when an edit changed it) or a removal (``removed.jsonl``). Lines are put back at their
+line numbers; blank lines fill the gaps. The result equals the input apart from line
+endings, trailing whitespace, a byte-order mark and trailing blank lines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from dedup.errors import OutputError
+from dedup.io.writers import safe_relative
+
+REQUIRED = ("documents.jsonl", "removed.jsonl", "edits.jsonl", "manifest.json")
+
+
+@dataclass(slots=True)
+class RestoredDocument:
+    doc_id: str
+    path: str
+    lines: dict[int, str]  # line number -> raw text (trailing whitespace stripped)
+
+    def text(self) -> str:
+        if not self.lines:
+            return ""
+        last = max(self.lines)
+        return "".join(self.lines.get(n, "") + "\n" for n in range(1, last + 1))
+
+
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        with path.open("rb") as fh:
+            for number, line in enumerate(fh, start=1):
+                if line.strip():
+                    try:
+                        yield orjson.loads(line)
+                    except orjson.JSONDecodeError as exc:
+                        raise OutputError(f"invalid JSON: {exc}", path=path, line=number) from None
+    except FileNotFoundError:
+        raise OutputError("missing; is this a dedup output folder?", path=path) from None
+
+
+def restore_documents(out_dir: Path) -> Iterator[RestoredDocument]:
+    """Yield every non-rejected document of ``out_dir`` rebuilt from its records."""
+    for name in REQUIRED:
+        if not (out_dir / name).is_file():
+            raise OutputError(
+                f"{name} is missing; not a complete dedup output folder", path=out_dir
+            )
+    removed: dict[str, dict[int, str]] = defaultdict(dict)
+    for r in _jsonl(out_dir / "removed.jsonl"):
+        removed[r["doc_id"]][int(r["line"])] = r["text"]
+    edited: dict[str, dict[int, str]] = defaultdict(dict)
+    for e in _jsonl(out_dir / "edits.jsonl"):
+        edited[e["doc_id"]][int(e["line"])] = e["before"]
+    for d in _jsonl(out_dir / "documents.jsonl"):
+        if d["status"] == "rejected" and not d["lines"] and d["doc_id"] not in removed:
+            continue
+        doc_id = d["doc_id"]
+        kept = [d["title"], *(d["text"].split("\n\n") if d["text"] else [])] if d["lines"] else []
+        if len(kept) != len(d["lines"]):
+            raise OutputError(
+                f"document {doc_id!r}: {len(kept)} paragraphs but {len(d['lines'])} line numbers",
+                path=out_dir / "documents.jsonl",
+            )
+        lines = dict(zip(d["lines"], kept, strict=True))
+        lines.update(edited.get(doc_id, {}))
+        lines.update(removed.get(doc_id, {}))
+        yield RestoredDocument(doc_id, d.get("path") or doc_id, lines)
+
+
+def restore(out_dir: Path, to: Path) -> int:
+    """Write every restored document under ``to`` with its input's relative name."""
+    count = 0
+    for doc in restore_documents(out_dir):
+        target = to / safe_relative(doc.path)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(doc.text(), encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"cannot write: {exc.strerror}", path=target) from None
+        count += 1
+    return count

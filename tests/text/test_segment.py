@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedup.text import normalize, segment
+from dedup.text.segment import split_lines
+
+
+def test_paragraphs_are_non_blank_lines_with_raw_line_numbers() -> None:
+    paras = segment("Title\n\nFirst para.\n  \nSecond para.\n")
+    assert [(p.line, p.text) for p in paras] == [(1, "Title"), (3, "First para."), (5, "Second para.")]
+
+
+def test_both_layouts_segment_the_same_text() -> None:
+    dense = segment("A\nB\nC")
+    sparse = segment("A\n\nB\n\nC\n\n\n")
+    assert [p.text for p in dense] == [p.text for p in sparse]
+
+
+def test_crlf_and_cr_line_endings() -> None:
+    assert [p.line for p in segment("a\r\nb\r\n\r\nc")] == [1, 2, 4]
+    assert [p.text for p in segment("a\rb\r\rc")] == ["a", "b", "c"]
+
+
+def test_raw_text_is_kept_and_normalised_form_is_for_matching() -> None:
+    [p] = segment("\u00a0Overview of the meeting.\u00a0")
+    assert p.raw == "\u00a0Overview of the meeting.\u00a0"
+    assert p.norm == "Overview of the meeting."
+
+
+def test_normalize_unifies_quotes_dashes_and_spaces() -> None:
+    assert normalize("Hanoi\u2019s  \u201cbig\u201d\u00a0day \u2014 now") == 'Hanoi\'s "big" day - now'
+    assert normalize("ﬁne ＡＢＣ") == "fine ABC"  # NFKC
+
+
+@given(st.text())
+def test_segment_never_loses_a_non_blank_line(text: str) -> None:
+    lines = split_lines(text)
+    paras = segment(text)
+    assert [p.raw for p in paras] == [ln for ln in lines if ln.strip()]
+    for p in paras:
+        assert lines[p.line - 1] == p.raw
+        assert p.norm == normalize(p.norm)  # idempotent
