@@ -1,0 +1,214 @@
+"""The rule kinds, compiled from their models and applied to a document's paragraphs.
+
+Rules never delete: they mark paragraphs removed (reason ``rule``, detail ``pack/id``) or
+record an in-line :class:`~dedup.model.Edit`. Positions used for scoping count every
+paragraph of the raw document, so a rule's reach does not depend on other rules.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from rapidfuzz import fuzz, process
+
+from dedup.model import REASON_EMPTY, REASON_RULE, Document, Edit, Paragraph
+from dedup.ruleset.models import (
+    AppliesTo,
+    CutAfterRule,
+    DropRule,
+    DropRunRule,
+    Rule,
+    StripRule,
+    Where,
+    _Matcher,
+)
+from dedup.ruleset.patterns import Pattern
+from dedup.text.normalize import normalize
+
+
+def scope(where: Where | None, count: int) -> range:
+    """Indices of the paragraphs a rule may look at."""
+    if where is None:
+        return range(count)
+    if where.head is not None:
+        return range(min(where.head, count))
+    if where.tail is not None:
+        return range(max(0, count - where.tail), count)
+    assert where.skip_head is not None
+    return range(min(where.skip_head, count), count)
+
+
+def subject(p: Paragraph, match_on: str) -> str:
+    """What a rule matches: the normalised form (default) or the raw line."""
+    return p.raw if match_on == "raw" else p.norm
+
+
+def _regex(source: str, ignore_case: bool) -> Pattern:
+    return Pattern(f"(?i){source}" if ignore_case else source)
+
+
+class LineMatcher:
+    """exact / regex / fuzzy match of one line, with optional length bounds."""
+
+    def __init__(self, model: _Matcher) -> None:
+        self.match_on = model.match_on
+        self.ignore_case = model.ignore_case
+        fold = str.casefold if model.ignore_case else str
+        prep = normalize if model.match_on == "norm" else str
+        self.exact = frozenset(fold(prep(e)) for e in model.exact)
+        self.fuzzy = [fold(prep(f)) for f in model.fuzzy]
+        self.score_cutoff = model.score_cutoff
+        self.regex = [_regex(r, model.ignore_case) for r in model.regex]
+        self.min_chars = model.min_chars
+        self.max_chars = model.max_chars
+
+    def matches(self, p: Paragraph) -> bool:
+        text = subject(p, self.match_on)
+        if self.min_chars is not None and len(text) < self.min_chars:
+            return False
+        if self.max_chars is not None and len(text) > self.max_chars:
+            return False
+        folded = text.casefold() if self.ignore_case else text
+        if folded in self.exact:
+            return True
+        if any(r.search(text) for r in self.regex):
+            return True
+        if self.fuzzy:
+            best = process.extractOne(
+                folded, self.fuzzy, scorer=fuzz.ratio, score_cutoff=self.score_cutoff
+            )
+            return best is not None
+        return False
+
+
+class CompiledRule:
+    """One rule ready to run; ``full_id`` is ``pack/id``."""
+
+    def __init__(self, pack: str, model: Rule, lines: dict[tuple[str | int, ...], int]) -> None:
+        self.model = model
+        self.full_id = f"{pack}/{model.id}"
+        self.kind: str = model.kind
+        # YAML lines: () -> the rule, (section, j) -> its j-th example.
+        self.lines = lines
+        self._matcher = LineMatcher(model) if isinstance(model, _Matcher) else None
+        self._strip = _regex(model.regex, False) if isinstance(model, StripRule) else None
+        if isinstance(model, DropRunRule):
+            self._run_line = None if model.line is None else Pattern(model.line)
+            self._run_start = None if model.start is None else Pattern(model.start)
+
+    def apply(self, paragraphs: list[Paragraph], *, scoped: bool = True) -> None:
+        where = self.model.where if scoped else None
+        indices = scope(where, len(paragraphs))
+        model = self.model
+        if isinstance(model, DropRule):
+            self._drop(paragraphs, indices)
+        elif isinstance(model, CutAfterRule):
+            self._cut(paragraphs, indices, model.include_marker)
+        elif isinstance(model, StripRule):
+            self._strip_text(paragraphs, indices, model.replace)
+        else:
+            self._drop_run(paragraphs, indices, model)
+
+    def _drop(self, paragraphs: list[Paragraph], indices: range) -> None:
+        assert self._matcher is not None
+        for i in indices:
+            p = paragraphs[i]
+            if p.kept and self._matcher.matches(p):
+                p.remove(REASON_RULE, self.full_id)
+
+    def _cut(self, paragraphs: list[Paragraph], indices: range, include: bool) -> None:
+        assert self._matcher is not None
+        for i in indices:
+            # Removed lines still count as markers: a cut must not depend on rule order.
+            if self._matcher.matches(paragraphs[i]):
+                for p in paragraphs[i if include else i + 1 :]:
+                    p.remove(REASON_RULE, self.full_id)
+                return
+
+    def _strip_text(self, paragraphs: list[Paragraph], indices: range, replace: str) -> None:
+        assert self._strip is not None
+        for i in indices:
+            p = paragraphs[i]
+            if not p.kept or not self._strip.search(p.text):
+                continue
+            after = self._strip.sub(replace, p.text).strip()
+            if after == p.text:
+                continue
+            p.edits.append(Edit(self.full_id, p.text, after))
+            p.text = after
+            p.norm = normalize(after)
+            if not after:
+                p.remove(REASON_EMPTY, self.full_id)
+
+    def _drop_run(self, paragraphs: list[Paragraph], indices: range, model: DropRunRule) -> None:
+        pattern = self._run_line or self._run_start
+        assert pattern is not None
+        hits = [i for i in indices if pattern.search(subject(paragraphs[i], model.match_on))]
+        hit_set = set(hits)
+        end = indices.stop
+        runs: list[range] = []
+        if self._run_line is not None:
+            i = indices.start
+            while i < end:
+                j = i
+                while j < end and j in hit_set:
+                    j += 1
+                if j - i >= model.min_run:
+                    runs.append(range(i, j))
+                i = j + 1 if j == i else j
+        else:
+            runs = _block_runs(hits, hit_set, end, model.block_lines, model.min_blocks)
+        for run in runs:
+            for i in run:
+                paragraphs[i].remove(REASON_RULE, self.full_id)
+
+
+def _block_runs(
+    starts: list[int], start_set: set[int], end: int, block_lines: int, min_blocks: int
+) -> list[range]:
+    """Runs of blocks: each block is a start line plus the lines up to the next start line
+    (at most ``block_lines`` in all); a run continues while the next line starts a block."""
+    runs: list[range] = []
+    k = 0
+    while k < len(starts):
+        first = i = starts[k]
+        blocks = 0
+        while i in start_set:
+            j = i + 1
+            while j < end and j - i < block_lines and j not in start_set:
+                j += 1
+            blocks += 1
+            i = j
+        if blocks >= min_blocks:
+            runs.append(range(first, i))
+        while k < len(starts) and starts[k] < i:
+            k += 1
+    return runs
+
+
+class Applicability:
+    """Compiled ``applies_to``: does a pack apply to this document?"""
+
+    def __init__(self, model: AppliesTo) -> None:
+        self.any = model.any
+        self.lines = [(Pattern(lp.regex), lp.match_on, lp.where) for lp in model.line_pattern]
+        self.domains = [d.lower().lstrip(".") for d in model.url_domain]
+        self.globs = list(model.path_glob)
+
+    def applies(self, doc: Document) -> bool:
+        if self.any:
+            return True
+        if self.domains and doc.url:
+            host = (urlsplit(doc.url).hostname or "").lower()
+            if any(host == d or host.endswith("." + d) for d in self.domains):
+                return True
+        names = [n for n in (doc.source, doc.doc_id) if n]
+        if any(fnmatch.fnmatchcase(n, g) for g in self.globs for n in names):
+            return True
+        paras: Sequence[Paragraph] = doc.paragraphs
+        for pattern, match_on, where in self.lines:
+            if any(pattern.search(subject(paras[i], match_on)) for i in scope(where, len(paras))):
+                return True
+        return False

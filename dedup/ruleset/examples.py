@@ -1,0 +1,83 @@
+"""Run the ``examples:`` of rules (``dedup rules test``).
+
+Each example is a small document built from its line(s); only the rule that carries it
+runs, with its ``where`` scope ignored (an example of a tail rule is not at a tail).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dedup.model import Document, Paragraph
+from dedup.ruleset.engine import CompiledRule
+from dedup.text.normalize import normalize
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleResult:
+    path: str
+    line: int | None
+    rule: str  # full id pack/rule
+    expect: str  # drop | keep | strip
+    text: str
+    ok: bool
+    message: str = ""
+
+    def __str__(self) -> str:
+        loc = f"{self.path}:{self.line}" if self.line is not None else self.path
+        status = "ok" if self.ok else "FAIL"
+        detail = f": {self.message}" if self.message else ""
+        return f"{loc}: {self.rule}: {self.expect} {status}{detail}"
+
+
+def _doc(lines: Sequence[str]) -> Document:
+    paragraphs = [
+        Paragraph(line=n, raw=raw, text=raw.strip(), norm=normalize(raw))
+        for n, raw in enumerate(lines, start=1)
+        if raw.strip()
+    ]
+    return Document(doc_id="example", source="example", paragraphs=paragraphs)
+
+
+def _lines(example: str | list[str]) -> list[str]:
+    return example.splitlines() if isinstance(example, str) else list(example)
+
+
+def _run(rule: CompiledRule, example: str | list[str]) -> Document:
+    doc = _doc(_lines(example))
+    rule.apply(doc.paragraphs, scoped=False)
+    return doc
+
+
+def run_examples(path: str, rules: Sequence[CompiledRule]) -> list[ExampleResult]:
+    results: list[ExampleResult] = []
+    for rule in rules:
+        ex = rule.model.examples
+
+        def result(
+            expect: str, j: int, text: str, ok: bool, message: str, rule: CompiledRule = rule
+        ) -> None:
+            line = rule.lines.get((expect, j), rule.lines.get(()))
+            results.append(ExampleResult(path, line, rule.full_id, expect, text, ok, message))
+
+        for j, example in enumerate(ex.drop):
+            doc = _run(rule, example)
+            kept = [p.raw for p in doc.paragraphs if p.kept]
+            result(
+                "drop",
+                j,
+                str(example),
+                not kept and bool(doc.paragraphs),
+                f"not removed: {kept!r}" if kept else "",
+            )
+        for j, example in enumerate(ex.keep):
+            doc = _run(rule, example)
+            hit = [p.raw for p in doc.paragraphs if not p.kept or p.edits]
+            result("keep", j, str(example), not hit, f"changed: {hit!r}" if hit else "")
+        for j, strip in enumerate(ex.strip):
+            doc = _run(rule, [strip.in_])
+            got = doc.paragraphs[0].text if doc.paragraphs and doc.paragraphs[0].kept else ""
+            ok = got == strip.out.strip()
+            result("strip", j, strip.in_, ok, "" if ok else f"got {got!r}, want {strip.out!r}")
+    return results

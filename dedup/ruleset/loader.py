@@ -1,0 +1,253 @@
+"""Load rule packs from YAML, collecting every error as ``file:line: field: message``.
+
+YAML is composed (safe loader) into nodes first so every key and list item keeps its line;
+the data is then validated with the pydantic models and each validation error's location
+is mapped back to the line of the offending key. All problems in all files are collected
+and raised together as :class:`dedup.errors.RuleErrors`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from dedup.errors import ErrorRecord, RuleErrors
+from dedup.ruleset.models import PackModel
+
+log = logging.getLogger(__name__)
+
+Loc = tuple[str | int, ...]
+# Anchors/aliases are expanded when converting; cap the work ("billion laughs").
+MAX_NODES = 100_000
+
+
+class _Converter:
+    """YAML node tree -> plain Python data plus a map from key paths to 1-based lines."""
+
+    def __init__(self, path: str, errors: list[ErrorRecord]) -> None:
+        self.path = path
+        self.errors = errors
+        self.lines: dict[Loc, int] = {}
+        self.nodes = 0
+        self._scalars = yaml.constructor.SafeConstructor()
+
+    def convert(self, node: yaml.Node, loc: Loc = ()) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooBig
+        self.lines.setdefault(loc, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self._scalars.construct_object(key_node, deep=True)
+                key_line = key_node.start_mark.line + 1
+                if not isinstance(key, str | int) or isinstance(key, bool):
+                    self._error(key_line, _dotted(loc), f"key {key!r} must be a string")
+                    continue
+                if key in out:
+                    self._error(key_line, _dotted((*loc, key)), "duplicate key")
+                    continue
+                self.lines[(*loc, key)] = key_line
+                out[key] = self.convert(value_node, (*loc, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self._scalars.construct_object(node, deep=True)
+
+    def _error(self, line: int, field: str | None, message: str) -> None:
+        self.errors.append(ErrorRecord(self.path, line, field or None, message))
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _dotted(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _locate(loc: Sequence[Any], data: Any, lines: dict[Loc, int]) -> tuple[int | None, str]:
+    """Map a pydantic error location to (line, field), skipping union tags pydantic adds."""
+    cur = data
+    found: Loc = ()
+    field: list[str | int] = []
+    for n, part in enumerate(loc):
+        in_dict = isinstance(cur, dict) and part in cur
+        in_list = isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        if in_dict or in_list:
+            cur = cur[part]
+        else:
+            if n == len(loc) - 1:
+                field.append(part)  # a missing key: name it, point at its parent
+            continue
+        found = (*found, part)
+        field.append(part)
+    while found not in lines and found:
+        found = found[:-1]
+    return lines.get(found), _dotted(field)
+
+
+def _message(err: Any) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "missing required key"
+    msg = str(err["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def _duplicate_ids(data: Any, path: str, lines: dict[Loc, int]) -> list[ErrorRecord]:
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(rules, list):
+        return []
+    seen: dict[str, int | None] = {}
+    errors = []
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, dict) or not isinstance(rule.get("id"), str):
+            continue
+        rid = rule["id"]
+        line = lines.get(("rules", i, "id"))
+        if rid in seen:
+            errors.append(
+                ErrorRecord(
+                    path,
+                    line,
+                    f"rules[{i}].id",
+                    f"duplicate rule id {rid!r} (first at line {seen[rid]})",
+                )
+            )
+        else:
+            seen[rid] = line
+    return errors
+
+
+def _mark_line(exc: yaml.MarkedYAMLError) -> int | None:
+    mark = exc.problem_mark or exc.context_mark
+    return mark.line + 1 if mark is not None else None
+
+
+class LoadedPack:
+    """A validated pack file: its model, source facts and key lines."""
+
+    def __init__(self, path: Path, sha256: str, model: PackModel, lines: dict[Loc, int]):
+        self.path = path
+        self.sha256 = sha256
+        self.model = model
+        self.lines = lines
+
+
+def load_pack(path: Path, errors: list[ErrorRecord]) -> LoadedPack | None:
+    """Validate one file, appending problems to ``errors``; None if it has any."""
+    name = str(path)
+    before = len(errors)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        errors.append(ErrorRecord(name, None, None, f"cannot read rule pack: {exc.strerror}"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        errors.append(
+            ErrorRecord(
+                name, raw[: exc.start].count(b"\n") + 1, None, "rule pack is not valid UTF-8"
+            )
+        )
+        return None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or "invalid YAML"
+        errors.append(ErrorRecord(name, _mark_line(exc), "yaml", f"YAML syntax error: {problem}"))
+        return None
+    except yaml.YAMLError as exc:
+        errors.append(ErrorRecord(name, None, "yaml", f"YAML error: {exc}"))
+        return None
+    if root is None:
+        errors.append(ErrorRecord(name, 1, None, "empty rule pack"))
+        return None
+    conv = _Converter(name, errors)
+    try:
+        data = conv.convert(root)
+    except _TooBig:
+        errors.append(ErrorRecord(name, 1, "yaml", f"more than {MAX_NODES} nodes (alias bomb?)"))
+        return None
+    except yaml.MarkedYAMLError as exc:  # e.g. an unsafe or unknown !!tag
+        errors.append(ErrorRecord(name, _mark_line(exc), "yaml", f"YAML error: {exc.problem}"))
+        return None
+    if not isinstance(data, dict):
+        errors.append(
+            ErrorRecord(name, 1, None, "a rule pack is a mapping (pack, applies_to, rules)")
+        )
+        return None
+    errors.extend(_duplicate_ids(data, name, conv.lines))
+    try:
+        model = PackModel.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = list(err["loc"])
+            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                loc.append("kind")
+            line, field = _locate(loc, data, conv.lines)
+            errors.append(ErrorRecord(name, line, field or None, _message(err)))
+        return None
+    if len(errors) > before:
+        return None
+    return LoadedPack(path, hashlib.sha256(raw).hexdigest(), model, conv.lines)
+
+
+def pack_files(paths: Sequence[Path], errors: list[ErrorRecord]) -> list[Path]:
+    """Files named, and ``*.yaml`` / ``*.yml`` in folders named (sorted, not recursive)."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
+            if not found:
+                errors.append(ErrorRecord(str(path), None, None, "no *.yaml rule packs in folder"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            errors.append(ErrorRecord(str(path), None, None, "no such rule pack file or folder"))
+    return files
+
+
+def load_packs(paths: Sequence[Path]) -> list[LoadedPack]:
+    """Load and validate every pack; raise :class:`RuleErrors` with all problems."""
+    errors: list[ErrorRecord] = []
+    packs: list[LoadedPack] = []
+    names: dict[str, str] = {}
+    for file in pack_files(paths, errors):
+        pack = load_pack(file, errors)
+        if pack is None:
+            continue
+        name = pack.model.pack
+        if name in names:
+            errors.append(
+                ErrorRecord(
+                    str(file),
+                    pack.lines.get(("pack",)),
+                    "pack",
+                    f"duplicate pack name {name!r} (also in {names[name]})",
+                )
+            )
+            continue
+        names[name] = str(file)
+        packs.append(pack)
+    if errors:
+        raise RuleErrors(errors)
+    log.debug("loaded %d rule packs", len(packs))
+    return packs

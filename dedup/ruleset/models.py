@@ -1,0 +1,204 @@
+"""Typed models of a rule pack (the YAML schema), validated with pydantic.
+
+Every model forbids unknown keys, so a typo such as ``regx:`` is an error with its line
+instead of a rule that silently matches nothing. Regexes are checked with RE2 here, at
+load time, so a pack that loads is a pack that runs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from dedup.ruleset.patterns import check_regex
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+PositiveInt = Annotated[int, Field(ge=1)]
+
+
+def _regex(value: str) -> str:
+    problem = check_regex(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Where(_Strict):
+    """Scope: the first ``head`` / last ``tail`` paragraphs, or all but the first ``skip_head``.
+
+    Positions count every paragraph of the raw document (removed or not), so a rule's scope
+    does not depend on which other rules ran before it.
+    """
+
+    head: PositiveInt | None = None
+    tail: PositiveInt | None = None
+    skip_head: PositiveInt | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Where:
+        given = [n for n in (self.head, self.tail, self.skip_head) if n is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of head, tail, skip_head")
+        return self
+
+
+class LinePattern(_Strict):
+    """A regex that identifies a site when it matches some line (optionally in a scope)."""
+
+    regex: NonEmpty
+    match_on: Literal["norm", "raw"] = "norm"
+    where: Where | None = None
+
+    _check = field_validator("regex")(_regex)
+
+
+class AppliesTo(_Strict):
+    """Which documents a pack applies to: any criterion that holds is enough."""
+
+    any: bool = False
+    line_pattern: list[LinePattern] = Field(default_factory=list)
+    url_domain: list[NonEmpty] = Field(default_factory=list)
+    path_glob: list[NonEmpty] = Field(default_factory=list)
+
+    @field_validator("line_pattern", mode="before")
+    @classmethod
+    def _listify_lines(cls, value: object) -> object:
+        if isinstance(value, str | dict):
+            value = [value]
+        if isinstance(value, list):
+            return [{"regex": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("url_domain", "path_glob", mode="before")
+    @classmethod
+    def _listify(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _some(self) -> AppliesTo:
+        if not (self.any or self.line_pattern or self.url_domain or self.path_glob):
+            raise ValueError("give at least one of any: true, line_pattern, url_domain, path_glob")
+        return self
+
+
+class StripExample(_Strict):
+    in_: str = Field(alias="in")
+    out: str
+
+
+class Examples(_Strict):
+    """Lines a rule must remove (``drop``), leave alone (``keep``), or rewrite (``strip``).
+
+    A ``drop``/``keep`` example with several lines (a YAML block or a list) is run as one
+    small document, which is how ``drop_run`` and ``cut_after`` examples are written.
+    """
+
+    drop: list[str | list[str]] = Field(default_factory=list)
+    keep: list[str | list[str]] = Field(default_factory=list)
+    strip: list[StripExample] = Field(default_factory=list)
+
+
+class _RuleBase(_Strict):
+    id: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    why: Annotated[str, Field(min_length=1)]
+    where: Where | None = None
+    examples: Examples = Field(default_factory=Examples)
+
+    @field_validator("why")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if "\n" in value.strip():
+            raise ValueError("why must be one line")
+        return value.strip()
+
+
+class _Matcher(_RuleBase):
+    """Match one line by exact text, RE2 regex, or rapidfuzz similarity."""
+
+    match_on: Literal["norm", "raw"] = "norm"
+    exact: list[NonEmpty] = Field(default_factory=list)
+    regex: list[NonEmpty] = Field(default_factory=list)
+    fuzzy: list[NonEmpty] = Field(default_factory=list)
+    score_cutoff: Annotated[float, Field(ge=50, le=100)] = 90.0
+    ignore_case: bool = False
+    min_chars: Annotated[int, Field(ge=0)] | None = None
+    max_chars: PositiveInt | None = None
+
+    @field_validator("exact", "regex", "fuzzy", mode="before")
+    @classmethod
+    def _listify(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("regex")
+    @classmethod
+    def _regexes(cls, values: list[str]) -> list[str]:
+        return [_regex(v) for v in values]
+
+    @model_validator(mode="after")
+    def _some(self) -> _Matcher:
+        if not (self.exact or self.regex or self.fuzzy):
+            raise ValueError("give at least one of exact, regex, fuzzy")
+        return self
+
+
+class DropRule(_Matcher):
+    kind: Literal["drop"]
+
+
+class CutAfterRule(_Matcher):
+    """From the first marker line (in scope) to the end of the document."""
+
+    kind: Literal["cut_after"]
+    include_marker: bool = True
+
+
+class StripRule(_RuleBase):
+    """Remove (or replace) a regex match inside the output text of a line; the line stays."""
+
+    kind: Literal["strip"]
+    regex: NonEmpty
+    replace: str = ""
+
+    _check = field_validator("regex")(_regex)
+
+
+class DropRunRule(_RuleBase):
+    """Consecutive lines: each matching ``line`` (at least ``min_run``), or blocks headed by
+    a ``start`` line of at most ``block_lines`` lines (at least ``min_blocks`` blocks)."""
+
+    kind: Literal["drop_run"]
+    match_on: Literal["norm", "raw"] = "norm"
+    line: NonEmpty | None = None
+    min_run: Annotated[int, Field(ge=1)] = 2
+    start: NonEmpty | None = None
+    block_lines: Annotated[int, Field(ge=1)] = 3
+    min_blocks: Annotated[int, Field(ge=1)] = 2
+
+    @field_validator("line", "start")
+    @classmethod
+    def _regexes(cls, value: str | None) -> str | None:
+        return None if value is None else _regex(value)
+
+    @model_validator(mode="after")
+    def _one(self) -> DropRunRule:
+        if (self.line is None) == (self.start is None):
+            raise ValueError("give exactly one of line (with min_run) or start (with block_lines)")
+        return self
+
+
+Rule = Annotated[DropRule | CutAfterRule | StripRule | DropRunRule, Field(discriminator="kind")]
+
+
+class PackModel(_Strict):
+    """One YAML file."""
+
+    pack: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    description: str = ""
+    priority: int = 0
+    applies_to: AppliesTo
+    rules: list[Rule] = Field(default_factory=list)

@@ -1,0 +1,132 @@
+"""A loaded set of rule packs: the rules stage, the manifest description, examples."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dedup.model import REASON_EMPTY, REASON_RULE, Document
+from dedup.ruleset.engine import Applicability, CompiledRule
+from dedup.ruleset.examples import ExampleResult, run_examples
+from dedup.ruleset.loader import LoadedPack, load_packs
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Pack:
+    name: str
+    path: str
+    sha256: str
+    priority: int
+    description: str
+    applicability: Applicability
+    rules: list[CompiledRule]
+
+
+def _compile(loaded: LoadedPack) -> Pack:
+    model = loaded.model
+    rules = []
+    for i, rule in enumerate(model.rules):
+        # Lines of the rule and of each example, so `dedup rules test` can say file:line.
+        lines: dict[tuple[str | int, ...], int] = {
+            loc[3:]: line
+            for loc, line in loaded.lines.items()
+            if len(loc) == 5 and loc[:3] == ("rules", i, "examples")
+        }
+        lines[()] = loaded.lines.get(("rules", i), 0)
+        rules.append(CompiledRule(model.pack, rule, lines))
+    return Pack(
+        name=model.pack,
+        path=str(loaded.path),
+        sha256=loaded.sha256,
+        priority=model.priority,
+        description=model.description,
+        applicability=Applicability(model.applies_to),
+        rules=rules,
+    )
+
+
+class RulesStage:
+    """The map stage (``dedup.pipeline.DocumentStage``) that applies a :class:`RuleSet`."""
+
+    name = "rules"
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+
+    def process(self, doc: Document) -> Document:
+        self.ruleset.apply(doc)
+        return doc
+
+
+class RuleSet:
+    """Packs in the order they run: ascending ``priority``, then load order."""
+
+    def __init__(self, packs: Sequence[Pack]) -> None:
+        order = sorted(range(len(packs)), key=lambda i: (packs[i].priority, i))
+        self.packs = [packs[i] for i in order]
+
+    def __len__(self) -> int:
+        return sum(len(p.rules) for p in self.packs)
+
+    def applicable(self, doc: Document) -> list[Pack]:
+        """Packs that apply, decided on the document as it came in, before any rule ran."""
+        return [p for p in self.packs if p.applicability.applies(doc)]
+
+    def apply(self, doc: Document) -> Document:
+        """Run every applicable rule on ``doc`` in place; returns it."""
+        for pack in self.applicable(doc):
+            for rule in pack.rules:
+                rule.apply(doc.paragraphs)
+        return doc
+
+    def stage(self) -> RulesStage:
+        return RulesStage(self)
+
+    def would_remove(self, doc: Document) -> list[tuple[int, str]]:
+        """(line, rule id) of kept paragraphs the rules would remove now (on a copy)."""
+        trial = copy.deepcopy(doc)
+        self.apply(trial)
+        out = []
+        for before, after in zip(doc.paragraphs, trial.paragraphs, strict=True):
+            removal = after.removal
+            if (
+                before.kept
+                and removal is not None
+                and removal.reason
+                in (
+                    REASON_RULE,
+                    REASON_EMPTY,
+                )
+            ):
+                out.append((after.line, removal.detail))
+        return out
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Per pack: path, sha256, name and its rules (for the manifest)."""
+        return [
+            {
+                "path": p.path,
+                "sha256": p.sha256,
+                "pack": p.name,
+                "rules": [{"id": r.full_id, "kind": r.kind, "why": r.model.why} for r in p.rules],
+            }
+            for p in self.packs
+        ]
+
+    def run_examples(self) -> list[ExampleResult]:
+        """Run every example of every rule (scope and ``applies_to`` ignored)."""
+        return [result for pack in self.packs for result in run_examples(pack.path, pack.rules)]
+
+
+def load_rules(paths: Sequence[Path | str]) -> RuleSet:
+    """Load rule packs from files and folders of ``*.yaml``.
+
+    Raises :class:`dedup.errors.RuleErrors` listing every problem as ``file:line: field: msg``.
+    """
+    return RuleSet([_compile(p) for p in load_packs([Path(p) for p in paths])])
