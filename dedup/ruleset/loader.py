@@ -27,6 +27,11 @@ Loc = tuple[str | int, ...]
 MAX_NODES = 100_000
 
 
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+
+
 class _Converter:
     """YAML node tree -> plain Python data plus a map from key paths to 1-based lines."""
 
@@ -42,6 +47,11 @@ class _Converter:
         if self.nodes > MAX_NODES:
             raise _TooBig
         self.lines.setdefault(loc, node.start_mark.line + 1)
+        if node.tag not in _PLAIN_TAGS:
+            # Never construct arbitrary tags (!!python/..., !!binary, dates): data only.
+            raise yaml.constructor.ConstructorError(
+                None, None, f"unsupported YAML tag {node.tag!r} (quote the value)", node.start_mark
+            )
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:

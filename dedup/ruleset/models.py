@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dedup.ruleset.patterns import check_regex
 
@@ -22,6 +22,9 @@ def _regex(value: str) -> str:
     if problem is not None:
         raise ValueError(problem)
     return value
+
+
+Regex = Annotated[str, Field(min_length=1), AfterValidator(_regex)]
 
 
 class _Strict(BaseModel):
@@ -50,11 +53,9 @@ class Where(_Strict):
 class LinePattern(_Strict):
     """A regex that identifies a site when it matches some line (optionally in a scope)."""
 
-    regex: NonEmpty
+    regex: Regex
     match_on: Literal["norm", "raw"] = "norm"
     where: Where | None = None
-
-    _check = field_validator("regex")(_regex)
 
 
 class AppliesTo(_Strict):
@@ -122,7 +123,7 @@ class _Matcher(_RuleBase):
 
     match_on: Literal["norm", "raw"] = "norm"
     exact: list[NonEmpty] = Field(default_factory=list)
-    regex: list[NonEmpty] = Field(default_factory=list)
+    regex: list[Regex] = Field(default_factory=list)
     fuzzy: list[NonEmpty] = Field(default_factory=list)
     score_cutoff: Annotated[float, Field(ge=50, le=100)] = 90.0
     ignore_case: bool = False
@@ -133,11 +134,6 @@ class _Matcher(_RuleBase):
     @classmethod
     def _listify(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
-
-    @field_validator("regex")
-    @classmethod
-    def _regexes(cls, values: list[str]) -> list[str]:
-        return [_regex(v) for v in values]
 
     @model_validator(mode="after")
     def _some(self) -> _Matcher:
@@ -161,10 +157,8 @@ class StripRule(_RuleBase):
     """Remove (or replace) a regex match inside the output text of a line; the line stays."""
 
     kind: Literal["strip"]
-    regex: NonEmpty
+    regex: Regex
     replace: str = ""
-
-    _check = field_validator("regex")(_regex)
 
 
 class DropRunRule(_RuleBase):
@@ -173,16 +167,11 @@ class DropRunRule(_RuleBase):
 
     kind: Literal["drop_run"]
     match_on: Literal["norm", "raw"] = "norm"
-    line: NonEmpty | None = None
+    line: Regex | None = None
     min_run: Annotated[int, Field(ge=1)] = 2
-    start: NonEmpty | None = None
+    start: Regex | None = None
     block_lines: Annotated[int, Field(ge=1)] = 3
     min_blocks: Annotated[int, Field(ge=1)] = 2
-
-    @field_validator("line", "start")
-    @classmethod
-    def _regexes(cls, value: str | None) -> str | None:
-        return None if value is None else _regex(value)
 
     @model_validator(mode="after")
     def _one(self) -> DropRunRule:

@@ -1,0 +1,194 @@
+"""Rule kinds, scoping, applies_to, RE2 safety, pickling, would_remove, examples."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+from helpers_ruleset import doc_of, removed_lines, write_pack
+
+from dedup.errors import RuleErrors
+from dedup.model import REASON_EMPTY
+from dedup.pipeline import DocumentStage, apply_document_stages
+from dedup.ruleset import RuleSet, load_rules
+
+
+def pack(tmp_path: Path, rules: str, applies: str = "{any: true}", name: str = "t") -> RuleSet:
+    text = f"pack: {name}\napplies_to: {applies}\nrules:\n{rules}"
+    return load_rules([write_pack(tmp_path, text, f"{name}.yaml")])
+
+
+DOC = (
+    "Log in\nHanoi\n\nTitle here\nBody one. Photo: X\n|\nBody two\n"
+    "Related news\nHeadline\nSummary.\n"
+)
+
+
+def test_drop_exact_regex_fuzzy(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - {id: login, kind: drop, why: w, exact: [Log in]}\n"
+        "  - {id: sep, kind: drop, why: w, regex: '^[|]$'}\n"
+        "  - {id: fz, kind: drop, why: w, fuzzy: [body twoo], score_cutoff: 85,"
+        " ignore_case: true}\n",
+    )
+    doc = rs.apply(doc_of(DOC))
+    assert removed_lines(doc) == {1: "t/login", 6: "t/sep", 7: "t/fz"}
+
+
+def test_max_chars_and_match_on_raw(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - {id: cap, kind: drop, why: w, regex: 'Photo:', max_chars: 12}\n"
+        "  - {id: nb, kind: drop, why: w, match_on: raw, regex: '^\\x{a0}'}\n",
+    )
+    doc = rs.apply(doc_of("A long body line. Photo: X\nPhoto: Y\n\u00a0Caption\nPlain\n"))
+    assert removed_lines(doc) == {2: "t/cap", 3: "t/nb"}
+
+
+def test_cut_after_with_and_without_marker(tmp_path: Path) -> None:
+    rules = "  - {id: cut, kind: cut_after, why: w, regex: '^Related news$'%s}\n"
+    doc = pack(tmp_path, rules % "").apply(doc_of(DOC))
+    assert sorted(removed_lines(doc)) == [8, 9, 10]
+    doc = pack(tmp_path, rules % ", include_marker: false", name="u").apply(doc_of(DOC))
+    assert sorted(removed_lines(doc)) == [9, 10]
+
+
+def test_strip_records_edit_and_empty_line(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path, "  - {id: dl, kind: strip, why: w, regex: '^THE HANOI TIMES\\s*[—-]\\s*'}\n"
+    )
+    doc = rs.apply(doc_of("Title\nTHE HANOI TIMES — Body text\nTHE HANOI TIMES —\n"))
+    body, empty = doc.paragraphs[1], doc.paragraphs[2]
+    assert body.kept and body.text == "Body text" and body.norm == "Body text"
+    assert [(e.rule, e.before, e.after) for e in body.edits] == [
+        ("t/dl", "THE HANOI TIMES — Body text", "Body text")
+    ]
+    assert body.raw == "THE HANOI TIMES — Body text"  # raw is never touched
+    assert empty.removal is not None
+    assert (empty.removal.reason, empty.removal.detail) == (REASON_EMPTY, "t/dl")
+
+
+def test_drop_run_line_min_run(tmp_path: Path) -> None:
+    rs = pack(tmp_path, "  - {id: b, kind: drop_run, why: w, line: '^- ', min_run: 3}\n")
+    doc = rs.apply(doc_of("T\n- a\n- b\nBody\n- c\n- d\n- e\n"))
+    assert sorted(removed_lines(doc)) == [5, 6, 7]
+
+
+def test_drop_run_blocks(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - {id: ts, kind: drop_run, why: w, start: '^\\d\\d:\\d\\d$', block_lines: 3,"
+        " min_blocks: 2}\n",
+    )
+    text = (
+        "T\n10:00\nBody after a stray stamp\nMore body\nX\n"
+        "11:00\nH1\nS1\n12:00\nH2\n13:00\nH3\nS3\nEnd\n"
+    )
+    doc = rs.apply(doc_of(text))
+    # The lone stamp at line 2 is one block only; the run 6..13 has four blocks (one short).
+    assert sorted(removed_lines(doc)) == list(range(6, 14))
+
+
+def test_where_head_tail_skip_head(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - {id: h, kind: drop, why: w, exact: [x], where: {head: 2}}\n"
+        "  - {id: t, kind: drop, why: w, exact: [y], where: {tail: 2}}\n"
+        "  - {id: s, kind: cut_after, why: w, exact: [z], where: {skip_head: 2}}\n",
+    )
+    doc = rs.apply(doc_of("x\nz\nx\ny\nbody\ny\nz\nend\n"))
+    assert removed_lines(doc) == {1: "t/h", 7: "t/s", 8: "t/s"}
+
+
+def test_where_needs_exactly_one_bound(tmp_path: Path) -> None:
+    with pytest.raises(RuleErrors) as info:
+        pack(tmp_path, "  - {id: h, kind: drop, why: w, exact: [x], where: {head: 2, tail: 1}}\n")
+    assert info.value.records[0].field == "rules[0].where"
+
+
+def test_applies_to_line_pattern_domain_glob(tmp_path: Path) -> None:
+    rule = "  - {id: d, kind: drop, why: w, exact: [Log in]}\n"
+    by_line = pack(tmp_path, rule, "{line_pattern: {regex: '^SITE$', where: {tail: 1}}}", "a")
+    by_domain = pack(tmp_path, rule, "{url_domain: example.com}", "b")
+    by_glob = pack(tmp_path, rule, "{path_glob: 'site/*.txt'}", "c")
+    assert removed_lines(by_line.apply(doc_of("Log in\nBody\nSITE\n")))
+    assert not removed_lines(by_line.apply(doc_of("Log in\nSITE\nBody\n")))
+    assert removed_lines(by_domain.apply(doc_of("Log in\n", url="https://www.example.com/a")))
+    assert not removed_lines(by_domain.apply(doc_of("Log in\n", url="https://badexample.com/")))
+    assert removed_lines(by_glob.apply(doc_of("Log in\n", doc_id="site/1.txt")))
+    assert not removed_lines(by_glob.apply(doc_of("Log in\n", doc_id="other/1.txt")))
+
+
+def test_catastrophic_pattern_is_linear(tmp_path: Path) -> None:
+    rs = pack(tmp_path, "  - {id: evil, kind: drop, why: w, regex: '(a+)+$'}\n")
+    # A backtracking engine would take exponential time on the first line; RE2 is linear.
+    doc = rs.apply(doc_of("a" * 50000 + "b\n" + "a" * 50000 + "\n"))
+    assert removed_lines(doc) == {2: "t/evil"}
+
+
+def test_lookahead_rejected_with_clear_message(tmp_path: Path) -> None:
+    with pytest.raises(RuleErrors) as info:
+        pack(tmp_path, "  - {id: la, kind: drop, why: w, regex: 'Log(?= in)'}\n")
+    record = info.value.records[0]
+    assert (record.line, record.field) == (4, "rules[0].regex[0]")
+    assert "no lookaround or backreferences" in record.message
+
+
+def test_stage_pickles_and_runs_after_unpickling(tmp_path: Path) -> None:
+    rs = pack(tmp_path, "  - {id: sep, kind: drop, why: w, regex: '^[|]$'}\n")
+    stage = rs.stage()
+    assert isinstance(stage, DocumentStage) and stage.name == "rules"
+    stage.process(doc_of("|\n"))  # compiles the RE2 pattern first: must still pickle
+    clone = pickle.loads(pickle.dumps(stage))
+    doc = apply_document_stages(doc_of("T\n|\n"), [clone])
+    assert removed_lines(doc) == {2: "t/sep"}
+
+
+def test_would_remove_runs_on_a_copy(tmp_path: Path) -> None:
+    rs = pack(tmp_path, "  - {id: sep, kind: drop, why: w, regex: '^[|]$'}\n")
+    doc = doc_of("T\n|\nB\n")
+    assert rs.would_remove(doc) == [(2, "t/sep")]
+    assert all(p.kept for p in doc.paragraphs)
+    rs.apply(doc)
+    assert rs.would_remove(doc) == []  # already removed: nothing more
+
+
+def test_examples_runner_reports_failures_with_lines(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - id: sep\n    kind: drop\n    why: w\n    regex: '^[|]$'\n"
+        "    examples:\n      drop: ['|', 'not a separator']\n      keep: ['a | b']\n"
+        "  - id: dl\n    kind: strip\n    why: w\n    regex: '^X - '\n"
+        "    examples:\n      strip: [{in: 'X - body', out: body}, {in: 'X - b', out: c}]\n",
+    )
+    results = rs.run_examples()
+    assert [(r.rule, r.expect, r.ok) for r in results] == [
+        ("t/sep", "drop", True),
+        ("t/sep", "drop", False),
+        ("t/sep", "keep", True),
+        ("t/dl", "strip", True),
+        ("t/dl", "strip", False),
+    ]
+    failed = [r for r in results if not r.ok]
+    assert failed[0].line == 9 and "not removed" in failed[0].message
+    assert str(failed[0]).startswith(f"{tmp_path / 't.yaml'}:9: t/sep: drop FAIL")
+    assert "got 'b', want 'c'" in failed[1].message
+
+
+def test_packs_run_in_priority_order(tmp_path: Path) -> None:
+    write_pack(
+        tmp_path,
+        "pack: late\npriority: 5\napplies_to: {any: true}\nrules:\n"
+        "  - {id: a, kind: drop, why: w, exact: [x]}\n",
+        "a.yaml",
+    )
+    write_pack(
+        tmp_path,
+        "pack: early\napplies_to: {any: true}\nrules:\n"
+        "  - {id: a, kind: drop, why: w, exact: [x]}\n",
+        "b.yaml",
+    )
+    rs = load_rules([tmp_path])
+    assert removed_lines(rs.apply(doc_of("x\n"))) == {1: "early/a"}

@@ -1,0 +1,120 @@
+"""Loading packs: every problem is reported as file:line: field: message, all at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers_ruleset import write_pack
+
+from dedup.errors import RuleErrors
+from dedup.ruleset import load_rules
+
+GOOD_HEAD = """
+pack: demo
+applies_to: {any: true}
+rules:
+"""
+
+
+def errors_of(path: Path) -> list[tuple[int | None, str | None, str]]:
+    with pytest.raises(RuleErrors) as info:
+        load_rules([path])
+    assert all(r.path == str(path) for r in info.value.records)
+    return [(r.line, r.field, r.message) for r in info.value.records]
+
+
+def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
+    path = write_pack(tmp_path, GOOD_HEAD + "  - id: a\n    why: [unclosed\n")
+    [(line, field, message)] = errors_of(path)
+    assert field == "yaml"
+    assert "YAML syntax error" in message
+    assert line is not None and line >= 5
+
+
+def test_unknown_key_points_at_the_key(tmp_path: Path) -> None:
+    rule = "  - id: a\n    kind: drop\n    why: w\n    regx: 'x'\n    exact: [x]\n"
+    path = write_pack(tmp_path, GOOD_HEAD + rule)
+    [(line, field, message)] = errors_of(path)
+    assert (line, field, message) == (7, "rules[0].regx", "unknown key")
+    with pytest.raises(RuleErrors) as info:
+        load_rules([path])
+    assert str(info.value) == f"{path}:7: rules[0].regx: unknown key"
+
+
+def test_invalid_regex_and_lookahead(tmp_path: Path) -> None:
+    path = write_pack(
+        tmp_path,
+        GOOD_HEAD
+        + "  - id: a\n    kind: drop\n    why: w\n    regex: ['ok', '(unclosed']\n"
+        + "  - id: b\n    kind: drop\n    why: w\n    regex: '(?=Log) in'\n",
+    )
+    errors = errors_of(path)
+    assert [(e[0], e[1]) for e in errors] == [(7, "rules[0].regex[1]"), (11, "rules[1].regex[0]")]
+    assert "invalid regex '(unclosed'" in errors[0][2]
+    assert "lookaround" in errors[1][2]
+    with pytest.raises(RuleErrors) as info:
+        load_rules([path])
+    assert f"{path}:11: rules[1].regex[0]: invalid regex" in str(info.value)
+
+
+def test_missing_why_names_the_field(tmp_path: Path) -> None:
+    path = write_pack(tmp_path, GOOD_HEAD + "  - id: a\n    kind: drop\n    exact: [x]\n")
+    assert errors_of(path) == [(4, "rules[0].why", "missing required key")]
+
+
+def test_duplicate_rule_id(tmp_path: Path) -> None:
+    rule = "  - id: a\n    kind: drop\n    why: w\n    exact: [x]\n"
+    path = write_pack(tmp_path, GOOD_HEAD + rule + rule)
+    [(line, field, message)] = errors_of(path)
+    assert (line, field) == (8, "rules[1].id")
+    assert "duplicate rule id 'a' (first at line 4)" in message
+
+
+def test_unknown_kind_and_bad_type(tmp_path: Path) -> None:
+    path = write_pack(
+        tmp_path,
+        GOOD_HEAD
+        + "  - id: a\n    kind: delete\n    why: w\n"
+        + "  - id: b\n    kind: drop\n    why: w\n    exact: [x]\n    where: {head: many}\n",
+    )
+    errors = errors_of(path)
+    assert (errors[0][0], errors[0][1]) == (5, "rules[0].kind")
+    assert (errors[1][0], errors[1][1]) == (11, "rules[1].where.head")
+
+
+def test_errors_collected_across_files_and_duplicate_keys(tmp_path: Path) -> None:
+    write_pack(tmp_path, "pack: a\npack: b\napplies_to: {any: true}\n", "a.yaml")
+    write_pack(tmp_path, "pack: c\nrules: []\n", "b.yaml")
+    with pytest.raises(RuleErrors) as info:
+        load_rules([tmp_path])
+    text = str(info.value).splitlines()
+    assert text[0] == f"{tmp_path / 'a.yaml'}:2: pack: duplicate key"
+    assert text[1] == f"{tmp_path / 'b.yaml'}:1: applies_to: missing required key"
+
+
+def test_unsafe_yaml_tag_is_rejected(tmp_path: Path) -> None:
+    path = write_pack(tmp_path, "pack: !!python/object/apply:os.system ['true']\n")
+    [(line, field, message)] = errors_of(path)
+    assert (line, field) == (1, "yaml")
+    assert "unsupported YAML tag" in message
+
+
+def test_missing_path_and_empty_pack(tmp_path: Path) -> None:
+    empty = write_pack(tmp_path, "# nothing\n")
+    with pytest.raises(RuleErrors) as info:
+        load_rules([tmp_path / "nope.yaml", empty])
+    messages = [r.message for r in info.value.records]
+    assert messages == ["no such rule pack file or folder", "empty rule pack"]
+
+
+def test_bundled_packs_load() -> None:
+    from helpers_ruleset import RULES
+
+    ruleset = load_rules([RULES])
+    described = ruleset.describe()
+    names = [d["pack"] for d in described]
+    assert names == ["hanoitimes", "generic"]  # generic has priority 100: runs last
+    for pack in described:
+        assert len(pack["sha256"]) == 64
+        assert all(r["id"].startswith(pack["pack"] + "/") and r["why"] for r in pack["rules"])
