@@ -1,0 +1,85 @@
+"""Read the files of an output folder (format 1, see docs/architecture.md).
+
+Only the folder is read, never the inputs, so ``dedup report DIR`` and
+``dedup clean --report`` render the same page. JSONL files are streamed: the report makes
+two passes (summary, then the detail sample) so memory stays bounded on large runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from dedup.errors import InputError
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+DOCUMENTS = "documents.jsonl"
+REMOVED = "removed.jsonl"
+EDITS = "edits.jsonl"
+CLUSTERS = "clusters.jsonl"
+BOILERPLATE = "boilerplate.jsonl"
+VALIDATION = "validation.json"
+SUPPORTED_FORMAT = 1
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise InputError(
+            "missing; is this a `dedup clean` output folder?", path=path, code="REPORT"
+        ) from None
+    except orjson.JSONDecodeError as err:
+        raise InputError(f"invalid JSON: {err}", path=path, code="REPORT") from None
+    if not isinstance(data, dict):
+        raise InputError("expected a JSON object", path=path, code="REPORT")
+    return data
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The manifest is the commit marker: without it the folder is incomplete."""
+    manifest = read_json(out_dir / MANIFEST)
+    fmt = manifest.get("format", SUPPORTED_FORMAT)
+    if fmt != SUPPORTED_FORMAT:
+        raise InputError(
+            f"output format {fmt!r} is not supported (expected {SUPPORTED_FORMAT}); "
+            "re-run `dedup clean` with this version",
+            path=out_dir / MANIFEST,
+            code="REPORT",
+        )
+    return manifest
+
+
+def read_optional_json(path: Path) -> dict[str, Any] | None:
+    if not path.exists():
+        log.warning("%s is missing; the report leaves that section empty", path)
+        return None
+    return read_json(path)
+
+
+def iter_jsonl(path: Path, *, required: bool = False) -> Iterator[dict[str, Any]]:
+    """Records of a JSONL file; a broken line is an error naming file and line."""
+    if not path.exists():
+        if required:
+            raise InputError(
+                "missing; is this a `dedup clean` output folder?", path=path, code="REPORT"
+            )
+        log.warning("%s is missing; the report treats it as empty", path)
+        return
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = orjson.loads(raw)
+            except orjson.JSONDecodeError as err:
+                raise InputError(f"invalid JSON: {err}", path=path, line=number) from None
+            if not isinstance(record, dict):
+                raise InputError("expected a JSON object", path=path, line=number)
+            yield record
