@@ -9,6 +9,8 @@ Every error carries data (file, line, code) so the CLI can print it as one line,
     ├── RuleError           a rule pack is invalid (YAML syntax, unknown key, bad regex, ...)
     ├── ConfigError         a configuration value is invalid; names the CLI flag / toml key
     ├── OutputError         the output folder cannot be written or is unsafe (inside an input)
+    ├── OutputFormatError   a folder given as dedup output is incomplete, unparsable or of
+    │                       another format / tool major version
     ├── IndexError_         the persistent signature index is corrupt or incompatible
     └── ValidationFailed    the cleaned corpus failed validation (carries the findings)
 """
@@ -71,6 +73,10 @@ class ConfigError(DedupError):
 
 class OutputError(DedupError):
     code = "OUTPUT"
+
+
+class OutputFormatError(DedupError):
+    code = "FORMAT"
 
 
 class IndexError_(DedupError):  # noqa: N801 - avoid shadowing the builtin IndexError

@@ -1,1 +1,25 @@
-"""validate"""
+"""Validation of the cleaned corpus: pandera models, lazy findings, corpus checks.
+
+Importing this package is cheap; pandas/pandera load when a validation actually runs.
+"""
+
+from dedup.validate.corpus import NearDupFinder, RuleMatcher, minhash_near_duplicates
+from dedup.validate.findings import Finding, ValidationResult
+from dedup.validate.output import (
+    read_manifest,
+    validate_output,
+    write_validation,
+)
+from dedup.validate.tables import validate_tables
+
+__all__ = [
+    "Finding",
+    "NearDupFinder",
+    "RuleMatcher",
+    "ValidationResult",
+    "minhash_near_duplicates",
+    "read_manifest",
+    "validate_output",
+    "validate_tables",
+    "write_validation",
+]

@@ -1,0 +1,149 @@
+"""Load an output folder (format 1, see docs/architecture.md) and validate it.
+
+Anything that makes the folder unreadable as a dedup output (missing file, a line that is
+not a JSON object, a manifest from another tool, format or major version) raises
+:class:`~dedup.errors.OutputFormatError` with one clear line; everything else is a finding.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dedup import __version__
+from dedup.errors import OutputFormatError
+from dedup.validate.corpus import NearDupFinder, RuleMatcher
+from dedup.validate.findings import ValidationResult
+from dedup.validate.tables import DOCUMENT_COLUMNS, REMOVAL_COLUMNS, validate_tables
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from dedup.config import DedupConfig
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+REQUIRED_FILES = ("documents.jsonl", "removed.jsonl", "edits.jsonl", "manifest.json")
+VALIDATION_FILE = "validation.json"
+
+
+def _major(version: str) -> str:
+    return version.split(".", 1)[0]
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The folder's manifest, checked to be from a compatible dedup (format, major version)."""
+    path = out_dir / "manifest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise OutputFormatError(
+            "not a dedup output folder: manifest.json is missing", path=out_dir
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise OutputFormatError(f"cannot read manifest: {exc}", path=path) from None
+    if not isinstance(data, dict):
+        raise OutputFormatError("manifest is not a JSON object", path=path)
+    tool, fmt, version = data.get("tool"), data.get("format"), data.get("version")
+    if tool != "dedup":
+        raise OutputFormatError(f"written by {tool!r}, not by dedup", path=path)
+    if fmt != FORMAT:
+        raise OutputFormatError(
+            f"output format {fmt!r} is not supported (dedup {__version__} reads format {FORMAT})",
+            path=path,
+        )
+    if not isinstance(version, str) or _major(version) != _major(__version__):
+        raise OutputFormatError(
+            f"written by dedup {version!r}; this is dedup {__version__} "
+            "(major versions differ, re-run `dedup clean` with this version)",
+            path=path,
+        )
+    return data
+
+
+def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` for every non-blank line; a bad line is a format error."""
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise OutputFormatError(
+            f"not a dedup output folder: {path.name} is missing", path=path.parent
+        ) from None
+    except OSError as exc:
+        raise OutputFormatError(f"cannot read: {exc.strerror}", path=path) from None
+    import orjson
+
+    rows: list[tuple[int, dict[str, Any]]] = []
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise OutputFormatError(f"not valid JSON: {exc}", path=path, line=number) from None
+            if not isinstance(obj, dict):
+                raise OutputFormatError(
+                    f"expected a JSON object, got {type(obj).__name__}", path=path, line=number
+                )
+            rows.append((number, obj))
+    return rows
+
+
+def load_frame(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A JSONL table as an object-typed frame indexed by (line number - 1)."""
+    import pandas as pd
+
+    rows = read_jsonl(path)
+    if not rows:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    index = [n - 1 for n, _ in rows]
+    return pd.DataFrame([obj for _, obj in rows], index=index, dtype=object)
+
+
+def check_folder(out_dir: Path) -> dict[str, Any]:
+    """Fail early, naming every missing file at once; return the manifest."""
+    if not out_dir.is_dir():
+        raise OutputFormatError("not a folder", path=out_dir)
+    missing = [name for name in REQUIRED_FILES if not (out_dir / name).is_file()]
+    if missing:
+        raise OutputFormatError(
+            f"not a dedup output folder: missing {', '.join(missing)}", path=out_dir
+        )
+    return read_manifest(out_dir)
+
+
+def validate_output(
+    out_dir: Path,
+    config: DedupConfig,
+    ruleset: RuleMatcher | None = None,
+    neardup: NearDupFinder | None = None,
+) -> ValidationResult:
+    """Validate an existing output folder; raises OutputFormatError if it is not one."""
+    out_dir = Path(out_dir)
+    check_folder(out_dir)
+    documents = load_frame(out_dir / "documents.jsonl", DOCUMENT_COLUMNS)
+    removals = load_frame(out_dir / "removed.jsonl", REMOVAL_COLUMNS)
+    read_jsonl(out_dir / "edits.jsonl")  # parse only: a corrupt file is a format error
+    return validate_tables(documents, removals, config, ruleset=ruleset, neardup=neardup)
+
+
+def write_validation(out_dir: Path, result: ValidationResult) -> Path:
+    """Write ``DIR/validation.json`` atomically (temporary file, then rename)."""
+    import os
+    import tempfile
+
+    target = Path(out_dir) / VALIDATION_FILE
+    fd, tmp = tempfile.mkstemp(prefix=".validation.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(result.to_json(), fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

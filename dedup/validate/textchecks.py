@@ -1,0 +1,78 @@
+"""Value-level predicates shared by the pandera checks and the finding messages.
+
+Each ``find_*`` returns ``None`` when the value is fine, else a short description of the
+first problem (with its line inside the field), so a finding says *where*, not just *that*.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+NBSP_CHARS = "\u00a0\u202f\u2007"
+_NBSP = re.compile(f"[{NBSP_CHARS}]")
+# C0/C1 controls except \t and \n (tabs survive stripping inside a line) and \r (own check).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_TRAILING = re.compile(r"[^\S\n\r]+(?=\r?\n|\r|$)")
+_BLANK_RUN = re.compile(r"\n[^\S\n]*\n[^\S\n]*\n")
+_PARA_SPLIT = re.compile(r"\n[^\S\n]*\n")
+
+
+def _where(text: str, pos: int) -> str:
+    line = text.count("\n", 0, pos) + 1
+    start = max(0, pos - 20)
+    snippet = text[start : pos + 20].replace("\n", "\\n")
+    return f"line {line} of the field, near {snippet!r}"
+
+
+def _search(pattern: re.Pattern[str], what: str) -> Callable[[Any], str | None]:
+    def find(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return None
+        m = pattern.search(value)
+        if m is None:
+            return None
+        return f"{what} {m.group()!r} at {_where(value, m.start())}"
+
+    return find
+
+
+find_nbsp = _search(_NBSP, "no-break space")
+find_control = _search(_CONTROL, "control character")
+find_cr = _search(re.compile("\r"), "carriage return")
+find_trailing = _search(_TRAILING, "trailing whitespace")
+
+
+def find_blank_run(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    m = _BLANK_RUN.search(value)
+    if m is not None:
+        return f"more than one blank line between paragraphs at {_where(value, m.start() + 1)}"
+    if value != value.strip("\n"):
+        return "blank line at the start or end of the text"
+    return None
+
+
+def is_nonblank_str(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def is_null(value: Any) -> bool:
+    """None or NaN (pandas turns missing values of float columns into NaN)."""
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def body_paragraphs(text: Any) -> list[str]:
+    if not isinstance(text, str):
+        return []
+    return [p for p in _PARA_SPLIT.split(text) if p.strip()]
+
+
+def word_count(text: Any) -> int:
+    return len(text.split()) if isinstance(text, str) else 0
