@@ -100,3 +100,11 @@ def test_generic_pack_alone_drops_no_keep_line() -> None:
     for path in sorted(SEEDS.glob("*.txt")):
         doc = stage.process(Document(path.name, path.name, segment(path.read_text("utf-8"))))
         assert not [p.line for p in doc.removed() if (path.name, p.line) in keep]
+
+
+def test_rules_are_idempotent_on_cleaned_seeds() -> None:
+    ruleset = load_rules([RULES])
+    for name, doc in cleaned().items():
+        text = "\n\n".join(p.text for p in doc.kept_paragraphs()) + "\n"
+        again = Document(name, name, segment(text))
+        assert ruleset.would_remove(again) == [], name
