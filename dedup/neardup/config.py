@@ -1,14 +1,138 @@
-"""Near-duplicate engine parameters (owned by ``dedup.neardup``)."""
+"""Near-duplicate engine parameters (owned by ``dedup.neardup``).
+
+Every field names its CLI flag; ``docs/neardup.md`` explains how the defaults were chosen.
+Changing ``num_perm``, ``seed`` or ``shingle_size`` changes every signature (a persistent
+index built with other values must be rebuilt).
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class NearDupConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
-    enabled: bool = Field(True, json_schema_extra={"flag": "--no-neardup"})
-    num_perm: int = Field(128, ge=16, le=1024, json_schema_extra={"flag": "--num-perm"})
-    seed: int = Field(1, ge=0, json_schema_extra={"flag": "--seed"})
-    doc_threshold: float = Field(0.8, gt=0, le=1, json_schema_extra={"flag": "--doc-threshold"})
+    enabled: bool = Field(
+        True,
+        description="run the near-duplicate stages (repeats, captions, boilerplate, documents)",
+        json_schema_extra={"flag": "--no-neardup"},
+    )
+    num_perm: int = Field(
+        128,
+        ge=16,
+        le=1024,
+        description="MinHash permutations per signature (datasketch affine32 scheme)",
+        json_schema_extra={"flag": "--num-perm"},
+    )
+    seed: int = Field(
+        1,
+        ge=0,
+        description="MinHash permutation seed (datasketch's default is 1)",
+        json_schema_extra={"flag": "--seed"},
+    )
+    shingle_size: int = Field(
+        3,
+        ge=1,
+        le=9,
+        description="word n-gram size of the shingles; shorter paragraphs give one shingle",
+        json_schema_extra={"flag": "--shingle-size"},
+    )
+    doc_threshold: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="Jaccard similarity (word shingles of the kept text) at which two "
+        "documents are near-duplicates; verified exactly on candidate pairs",
+        json_schema_extra={"flag": "--doc-threshold"},
+    )
+    doc_bands: int | None = Field(
+        None,
+        ge=1,
+        description="LSH bands for documents; default: datasketch's optimal split for "
+        "--doc-threshold and --num-perm",
+        json_schema_extra={"flag": "--doc-bands"},
+    )
+    doc_rows: int | None = Field(
+        None,
+        ge=1,
+        description="LSH rows per band for documents (with --doc-bands)",
+        json_schema_extra={"flag": "--doc-rows"},
+    )
+    paragraph_lsh_threshold: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Jaccard threshold the paragraph LSH bands are tuned for (candidate "
+        "recall); candidates are then verified with --paragraph-similarity",
+        json_schema_extra={"flag": "--paragraph-lsh-threshold"},
+    )
+    paragraph_similarity: float = Field(
+        0.9,
+        gt=0,
+        le=1,
+        description="rapidfuzz ratio (0-1) at which two paragraphs are near-duplicates "
+        "(repeats inside a document, boilerplate across documents)",
+        json_schema_extra={"flag": "--paragraph-similarity"},
+    )
+    repeats: bool = Field(
+        True,
+        description="remove exact and near repeats of a paragraph inside one document",
+        json_schema_extra={"flag": "--no-repeats"},
+    )
+    boilerplate_min_docs: int = Field(
+        5,
+        ge=2,
+        description="a paragraph is boilerplate when its near-duplicates occur in at least "
+        "this many distinct (non-duplicate) documents",
+        json_schema_extra={"flag": "--boilerplate-min-docs"},
+    )
+    boilerplate_min_corpus: int = Field(
+        20,
+        ge=1,
+        description="boilerplate detection runs only on corpora with at least this many "
+        "distinct documents",
+        json_schema_extra={"flag": "--boilerplate-min-corpus"},
+    )
+    captions: bool = Field(
+        True,
+        description="remove caption echoes (short unpunctuated lines repeated nearby)",
+        json_schema_extra={"flag": "--no-captions"},
+    )
+    caption_window: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description="kept paragraphs before and after a caption candidate that are searched "
+        "for its echo",
+        json_schema_extra={"flag": "--caption-window"},
+    )
+    caption_max_words: int = Field(
+        16,
+        ge=1,
+        description="longest caption candidate, in words",
+        json_schema_extra={"flag": "--caption-max-words"},
+    )
+    caption_min_words: int = Field(
+        3,
+        ge=1,
+        description="shortest caption candidate, in words (shorter lines are too generic)",
+        json_schema_extra={"flag": "--caption-min-words"},
+    )
+    caption_similarity: float = Field(
+        0.9,
+        gt=0,
+        le=1,
+        description="share of the caption's words (0-1) that must reappear in the longer "
+        "neighbouring paragraph",
+        json_schema_extra={"flag": "--caption-similarity"},
+    )
+
+    @model_validator(mode="after")
+    def _check_bands(self) -> NearDupConfig:
+        if (self.doc_bands is None) != (self.doc_rows is None):
+            raise ValueError("--doc-bands and --doc-rows must be given together")
+        bands, rows = self.doc_bands, self.doc_rows
+        if bands is not None and rows is not None and bands * rows > self.num_perm:
+            raise ValueError("--doc-bands x --doc-rows must not exceed --num-perm")
+        return self

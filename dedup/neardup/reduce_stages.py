@@ -1,0 +1,188 @@
+"""The corpus-wide (reduce) stages: near-duplicate documents, then boilerplate.
+
+They read only the signature data in ``doc.meta`` and document ids, plus the normalised
+text of the candidate pairs they verify. Documents are in input order, so every decision
+(the canonical document, the representative paragraph) is deterministic whatever the
+number of worker processes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+
+from dedup.model import REASON_BOILERPLATE, Document
+from dedup.neardup.lsh import candidate_pairs
+from dedup.neardup.params import Params
+from dedup.neardup.signatures import estimate_jaccard
+from dedup.neardup.sketch import DocSketch, get_sketch
+from dedup.neardup.verify import UnionFind, jaccard, shingle_set, verify
+from dedup.pipeline import Corpus
+
+log = logging.getLogger(__name__)
+
+# LSH candidates whose MinHash estimate is this far below the threshold are not verified
+# (the estimate's standard deviation at J=0.8 with 128 permutations is 0.035).
+_ESTIMATE_SLACK = 0.15
+
+
+def _stage_counts(corpus: Corpus) -> dict[str, dict[str, Any]]:
+    counts: dict[str, dict[str, Any]] = corpus.facts.setdefault("stage_counts", {})
+    return counts
+
+
+def _signed(corpus: Corpus) -> list[tuple[Document, DocSketch]]:
+    out = []
+    for doc in corpus.documents:
+        sketch = get_sketch(doc)
+        if doc.status == "kept" and sketch is not None and sketch.doc_keys is not None:
+            out.append((doc, sketch))
+    return out
+
+
+class DocumentClusterStage:
+    """Near-duplicate documents: LSH on document signatures, exact shingle-Jaccard
+    verification, union-find. The canonical document of a cluster is the one with the most
+    kept (normalised) characters, ties broken by input order; the others become
+    ``duplicate`` with ``duplicate_of`` and their similarity to the canonical one.
+    """
+
+    name = "neardup-documents"
+
+    def __init__(self, params: Params) -> None:
+        self.params = params
+
+    def run(self, corpus: Corpus) -> None:
+        self._publish_map_counts(corpus)
+        cfg = self.params.config
+        signed = [(d, s) for d, s in _signed(corpus) if len(s.index) > 0]
+        counts = {"documents": len(signed), "candidates": 0, "verified": 0, "duplicates": 0}
+        clusters: list[tuple[int, dict[str, Any]]] = []
+        if len(signed) >= 2:
+            keys = np.stack([s.doc_keys for _, s in signed if s.doc_keys is not None])
+            pairs = candidate_pairs(keys)
+            counts["candidates"] = len(pairs)
+            sets: dict[int, set[int]] = {}
+
+            def shingles_of(i: int) -> set[int]:
+                if i not in sets:
+                    doc, sk = signed[i]
+                    norms = [doc.paragraphs[j].norm for j in sk.index.tolist()]
+                    sets[i] = shingle_set(norms, cfg.shingle_size)
+                return sets[i]
+
+            uf = UnionFind(len(signed))
+            for a, b in pairs.tolist():
+                sig_a, sig_b = signed[a][1].doc_sig, signed[b][1].doc_sig
+                assert sig_a is not None and sig_b is not None
+                if estimate_jaccard(sig_a, sig_b) < cfg.doc_threshold - _ESTIMATE_SLACK:
+                    continue
+                if jaccard(shingles_of(a), shingles_of(b)) >= cfg.doc_threshold:
+                    counts["verified"] += 1
+                    uf.union(a, b)
+            for members in uf.groups().values():
+                canonical = max(members, key=lambda i: (signed[i][1].kept_chars, -i))
+                canon_doc = signed[canonical][0]
+                entry: dict[str, Any] = {"canonical": canon_doc.doc_id, "members": []}
+                for i in members:
+                    if i == canonical:
+                        continue
+                    sim = round(jaccard(shingles_of(canonical), shingles_of(i)), 4)
+                    doc = signed[i][0]
+                    doc.status = "duplicate"
+                    doc.duplicate_of = canon_doc.doc_id
+                    doc.similarity = sim
+                    entry["members"].append({"doc_id": doc.doc_id, "similarity": sim})
+                    counts["duplicates"] += 1
+                clusters.append((min(members), entry))
+        clusters.sort(key=lambda item: item[0])
+        corpus.facts["clusters"] = [entry for _, entry in clusters]
+        counts["clusters"] = len(clusters)
+        _stage_counts(corpus)[self.name] = counts
+        log.info("near-duplicate documents: %s", counts)
+
+    def _publish_map_counts(self, corpus: Corpus) -> None:
+        corpus.facts["neardup_scheme"] = self.params.scheme()
+        totals = _stage_counts(corpus)
+        for doc in corpus.documents:
+            sketch = get_sketch(doc)
+            if sketch is None:
+                continue
+            for stage, bucket in sketch.counts.items():
+                into = totals.setdefault(stage, {})
+                for key, value in bucket.items():
+                    into[key] = into.get(key, 0) + value
+
+
+class BoilerplateStage:
+    """Paragraphs whose near-duplicates occur in at least ``--boilerplate-min-docs``
+    distinct documents (duplicates of one article count once: only kept documents take
+    part). Every occurrence is removed; the representative is the first in input order.
+    """
+
+    name = "neardup-boilerplate"
+
+    def __init__(self, params: Params) -> None:
+        self.params = params
+
+    def run(self, corpus: Corpus) -> None:
+        cfg = self.params.config
+        signed = _signed(corpus)
+        counts: dict[str, Any] = {"documents": len(signed), "candidates": 0, "groups": 0}
+        groups: list[dict[str, Any]] = []
+        if len(signed) < cfg.boilerplate_min_corpus:
+            counts["skipped"] = f"fewer than {cfg.boilerplate_min_corpus} documents"
+        else:
+            groups = self._find(signed, counts)
+        corpus.facts["boilerplate"] = groups
+        counts["groups"] = len(groups)
+        _stage_counts(corpus)[self.name] = counts
+
+    def _find(
+        self, signed: list[tuple[Document, DocSketch]], counts: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        cfg = self.params.config
+        doc_of = np.concatenate(
+            [np.full(len(s.index), d, dtype=np.int64) for d, (_, s) in enumerate(signed)]
+        )
+        para_of = np.concatenate([s.index.astype(np.int64) for _, s in signed])
+        exact = np.concatenate([s.exact for _, s in signed])
+        keys = np.concatenate(
+            [np.concatenate([s.para_keys for _, s in signed]), exact.reshape(-1, 1)], axis=1
+        )
+        pairs = candidate_pairs(keys)
+        pairs = pairs[doc_of[pairs[:, 0]] != doc_of[pairs[:, 1]]]
+        counts["candidates"] = len(pairs)
+
+        def para(row: int) -> Any:
+            return signed[int(doc_of[row])][0].paragraphs[int(para_of[row])]
+
+        uf = UnionFind(len(doc_of))
+        for a, b in pairs.tolist():
+            if exact[a] == exact[b] or verify(para(a).norm, para(b).norm, cfg.paragraph_similarity):
+                uf.union(a, b)
+        out: list[dict[str, Any]] = []
+        removed = 0
+        for root, members in sorted(uf.groups().items()):
+            n_docs = len({int(doc_of[m]) for m in members})
+            if n_docs < cfg.boilerplate_min_docs:
+                continue
+            rep = para(root)
+            rep_id = f"{signed[int(doc_of[root])][0].doc_id}:{rep.line}"
+            for m in members:
+                p = para(m)
+                sim = 1.0 if exact[m] == exact[root] else verify(rep.norm, p.norm)
+                if p.remove(REASON_BOILERPLATE, rep_id, round(sim, 4)):
+                    removed += 1
+            out.append(
+                {
+                    "text": rep.text,
+                    "representative": rep_id,
+                    "documents": n_docs,
+                    "paragraphs": len(members),
+                }
+            )
+        counts["removed"] = removed
+        return out

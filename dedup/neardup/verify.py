@@ -1,0 +1,71 @@
+"""Verification of candidate pairs, and union-find for clustering verified pairs.
+
+Paragraphs are compared with rapidfuzz's normalised Indel ratio (about a million pairs a
+second). Documents are compared by the exact Jaccard similarity of their word-shingle sets:
+the quantity MinHash estimates and ``--doc-threshold`` is defined on, insensitive to the
+order of paragraphs (an Indel ratio is not: moving one paragraph of ten costs ~20%).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from dedup.neardup.signatures import shingle_batch
+
+
+def verify(a_norm: str, b_norm: str, cutoff: float = 0.0) -> float:
+    """Similarity (0-1) of two normalised paragraphs: rapidfuzz normalised Indel ratio.
+
+    Case-insensitive. Returns 0.0 when below ``cutoff`` (rapidfuzz then stops early).
+    """
+    return float(Indel.normalized_similarity(a_norm.lower(), b_norm.lower(), score_cutoff=cutoff))
+
+
+def shingle_set(norms: Sequence[str], size: int = 3) -> set[int]:
+    """The set of 32-bit shingle hashes of a document's (kept, normalised) paragraphs."""
+    return set(shingle_batch(norms, size).hashes.tolist())
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def verify_documents(a_norms: Sequence[str], b_norms: Sequence[str], size: int = 3) -> float:
+    """Exact Jaccard similarity of two documents' word-shingle sets."""
+    return jaccard(shingle_set(a_norms, size), shingle_set(b_norms, size))
+
+
+class UnionFind:
+    """Union-find over 0..n-1; the root of a set is always its smallest member."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = np.arange(n, dtype=np.int64)
+        self.touched: set[int] = set()
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = x
+        while parent[root] != root:
+            root = int(parent[root])
+        while parent[x] != root:
+            parent[x], x = root, int(parent[x])
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.touched.update((a, b))
+            lo, hi = (ra, rb) if ra < rb else (rb, ra)
+            self.parent[hi] = lo
+
+    def groups(self) -> dict[int, list[int]]:
+        """Sets with more than one member: root -> members in ascending order."""
+        out: dict[int, list[int]] = {}
+        for i in sorted(self.touched):
+            out.setdefault(self.find(i), []).append(i)
+        return {root: members for root, members in out.items() if len(members) > 1}
