@@ -161,6 +161,8 @@ class CompiledRule:
         else:
             runs = _block_runs(hits, hit_set, end, model.block_lines, model.min_blocks)
         for run in runs:
+            if model.to_end and run.stop != len(paragraphs):
+                continue
             for i in run:
                 paragraphs[i].remove(REASON_RULE, self.full_id)
 

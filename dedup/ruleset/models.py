@@ -172,6 +172,8 @@ class DropRunRule(_RuleBase):
     start: Regex | None = None
     block_lines: Annotated[int, Field(ge=1)] = 3
     min_blocks: Annotated[int, Field(ge=1)] = 2
+    # Only a run that ends with the document's last line (lists of links closing a page).
+    to_end: bool = False
 
     @model_validator(mode="after")
     def _one(self) -> DropRunRule:

@@ -76,6 +76,12 @@ def test_drop_run_line_min_run(tmp_path: Path) -> None:
     assert sorted(removed_lines(doc)) == [5, 6, 7]
 
 
+def test_drop_run_to_end(tmp_path: Path) -> None:
+    rs = pack(tmp_path, "  - {id: b, kind: drop_run, why: w, line: '^- ', to_end: true}\n")
+    doc = rs.apply(doc_of("T\n- body a\n- body b\nBody\n- link c\n- link d\n"))
+    assert sorted(removed_lines(doc)) == [5, 6]
+
+
 def test_drop_run_blocks(tmp_path: Path) -> None:
     rs = pack(
         tmp_path,
