@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dedup.report.data import Bar, BarChart
 
-WIDTH = 720
-LABEL_WIDTH = 240
-VALUE_WIDTH = 70  # room right of the longest bar for its number
+WIDTH = 560
+LABEL_WIDTH = 220
+VALUE_WIDTH = 60  # room right of the longest bar for its number
 BAR_HEIGHT = 22
 GAP = 8
 

@@ -141,7 +141,7 @@ def test_loads_offline_without_errors_and_counts_match_manifest(
     assert page.is_visible('[data-testid="chart-reasons"]')
 
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "report-fixture.png"), full_page=True)
 
 
 def test_reason_filter_hides_and_shows_lines(report: Page) -> None:
@@ -220,3 +220,39 @@ def test_hostile_content_is_text_and_never_runs(report: Page) -> None:
     assert report.dialogs == []
     assert report.requests == [report.url]
     assert report.console_errors == [] and report.page_errors == []
+
+
+def test_seeds_report_in_chromium(browser: Any, seeds_run: tuple[Path, Path]) -> None:
+    """The README's main command's report: loads offline, numbers and removed lines agree."""
+    out_dir, html = seeds_run
+    manifest = json.loads((out_dir / "manifest.json").read_text("utf-8"))
+    report = Page(browser, html)
+    try:
+        page = report.page
+        assert report.console_errors == [] and report.page_errors == []
+        assert report.requests == [report.url]
+        assert report.value("verdict-status") == manifest["validation"]["status"]
+        counts = manifest["counts"]
+        for key in ("in", "kept", "duplicate", "rejected"):
+            assert int(report.value(f"docs-{key}")) == counts["documents"][key]
+        assert int(report.value("paragraphs-removed")) == counts["paragraphs"]["removed"]
+        for reason, n in counts["removed_by_reason"].items():
+            assert int(report.value(f"removed-{reason}")) == n
+        # Every removed paragraph is on the page, struck through, with a badge.
+        removed = page.locator(".line.removed")
+        assert removed.count() == counts["paragraphs"]["removed"]
+        assert page.locator(".line.removed del").count() == removed.count()
+        assert page.locator(".line.removed .badge").count() == removed.count()
+        decoration = page.eval_on_selector(
+            ".line.removed del", "e => getComputedStyle(e).textDecorationLine"
+        )
+        assert decoration == "line-through"
+        # Filter one reason off and on again.
+        page.uncheck('[data-testid="filter-rule"]')
+        assert report.visible_lines("rule") == 0
+        assert report.visible_lines("kept") == page.locator('.line[data-cat="kept"]').count()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.check('[data-testid="filter-rule"]')
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    finally:
+        report.context.close()
