@@ -26,7 +26,7 @@ from dedup.io.writers import (
     write_jsonl,
     write_text_tree,
 )
-from dedup.model import Document
+from dedup.model import REASON_EMPTY, Document, Edit
 from dedup.pipeline import (
     Corpus,
     CorpusStage,
@@ -35,6 +35,7 @@ from dedup.pipeline import (
     count_removals,
 )
 from dedup.records import document_record, edit_records, removal_records
+from dedup.text.normalize import OUTPUT_FORM_RULE, output_form
 from dedup.text.segment import segment
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,14 @@ def map_documents(
 
 
 def _finalize(doc: Document) -> None:
+    for p in doc.paragraphs:
+        if p.removal is None:
+            tidy = output_form(p.text)
+            if tidy != p.text:
+                p.edits.append(Edit(OUTPUT_FORM_RULE, p.text, tidy))
+                p.text = tidy
+                if not tidy:
+                    p.remove(REASON_EMPTY, OUTPUT_FORM_RULE)
     if doc.status == "kept" and not doc.kept_paragraphs():
         doc.status = "rejected"
         doc.reject_reason = "empty after cleaning: every line was removed"

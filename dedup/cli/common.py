@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +51,18 @@ def error_boundary() -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except click.exceptions.Exit:
+        raise
+    except click.ClickException:
+        raise
+    except Exception as exc:
+        # A bug, not a user error: one line by default, the traceback on request.
+        if os.environ.get("DEDUP_DEBUG"):
+            raise
+        raise click.ClickException(
+            f"internal error: {type(exc).__name__}: {exc} "
+            "(rerun with DEDUP_DEBUG=1 for the traceback, and please report it)"
+        ) from None
 
 
 def stderr_is_tty() -> bool:

@@ -52,3 +52,21 @@ def normalize(text: str) -> str:
         return _WS.sub(" ", text).strip()
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     return _WS.sub(" ", text).strip()
+
+
+OUTPUT_FORM_RULE = "output-form"
+# Whitespace other than the plain space (no-break, thin, ideographic, tabs ...) and
+# invisible format characters; control characters are dropped.
+_ODD_SPACE = re.compile(r"[^\S ]|[\u200b\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200c\u200d]")
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+def output_form(text: str) -> str:
+    """What the cleaned corpus shows for a kept line: its text with no-break and other odd
+    spaces turned into plain single spaces and control characters dropped. Letters, quotes
+    and dashes are left as written (unlike :func:`normalize`, which is for matching)."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()
+    text = _CONTROL.sub("", _ODD_SPACE.sub(" ", text))
+    return _SPACE_RUN.sub(" ", text).strip()

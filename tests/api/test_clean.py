@@ -1,0 +1,124 @@
+"""End-to-end tests of `dedup.api.clean` on the bundled seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dedup.api import clean
+from dedup.config import build_config
+from dedup.restore import restore_documents
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+GOLD = Path(__file__).resolve().parent.parent / "data" / "seeds.labels.tsv"
+
+
+def _gold() -> list[tuple[str, int, str, str]]:
+    rows = [line.rstrip("\n").split("\t") for line in GOLD.read_text(encoding="utf-8").splitlines()]
+    return [(f, int(n), label, cat) for f, n, label, cat, *_ in rows[1:]]
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seeds-out")
+    clean([SEEDS], out, build_config({"jobs": 1}))
+    return out
+
+
+def test_output_contract_files(seeds_out: Path) -> None:
+    for name in ("documents.jsonl", "removed.jsonl", "edits.jsonl", "clusters.jsonl",
+                 "boilerplate.jsonl", "validation.json", "manifest.json"):
+        assert (seeds_out / name).is_file(), name
+    docs = _jsonl(seeds_out / "documents.jsonl")
+    assert [d["doc_id"] for d in docs] == sorted(p.name for p in SEEDS.glob("*.txt"))
+    manifest = json.loads((seeds_out / "manifest.json").read_text())
+    assert manifest["counts"]["documents"]["in"] == 5
+    assert manifest["counts"]["paragraphs"]["removed"] == len(_jsonl(seeds_out / "removed.jsonl"))
+    assert all(len(f["sha256"]) == 64 for inp in manifest["inputs"] for f in inp["files"])
+    assert {r["pack"] for r in manifest["rules"]} >= {"hanoitimes"}
+
+
+def test_gold_every_drop_removed_and_no_keep_removed(seeds_out: Path) -> None:
+    """Drop precision and recall 1.000 over the scored gold lines ('either' is free)."""
+    removed = {(r["doc_id"], r["line"]) for r in _jsonl(seeds_out / "removed.jsonl")}
+    missed = [(f, n, c) for f, n, label, c in _gold() if label == "drop" and (f, n) not in removed]
+    wrong = [(f, n, c) for f, n, label, c in _gold() if label == "keep" and (f, n) in removed]
+    assert missed == [] and wrong == []
+
+
+def test_repeated_paragraphs_of_seed_004_name_their_twin(seeds_out: Path) -> None:
+    rows = {r["line"]: r for r in _jsonl(seeds_out / "removed.jsonl")
+            if r["doc_id"].startswith("004_")}
+    for dup, original in zip(range(11, 15), range(5, 9), strict=True):
+        assert rows[dup]["reason"] == "repeated"
+        assert rows[dup]["detail"] == f"004_1a6ee8431759ad64.txt:{original}"
+        assert 0.9 <= rows[dup]["similarity"] <= 1.0
+
+
+def test_text_files_hold_title_then_paragraphs(seeds_out: Path) -> None:
+    text = (seeds_out / "text" / "001_ed95b58e70d554b5.txt").read_text(encoding="utf-8")
+    paras = text.rstrip("\n").split("\n\n")
+    assert paras[0] == "Hanoi seeks culture, tourism cooperation with Moscow: City Party chief"
+    assert "Log in" not in paras and "Share:" not in paras
+    assert "Pushing for Moscow House in Hanoi" in paras
+    assert "\u00a0" not in text
+
+
+def test_restore_rebuilds_every_seed(seeds_out: Path) -> None:
+    restored = {d.path: d for d in restore_documents(seeds_out)}
+    for seed in SEEDS.glob("*.txt"):
+        original = [ln.rstrip() for ln in seed.read_text(encoding="utf-8").splitlines()]
+        while original and not original[-1]:
+            original.pop()
+        rebuilt = restored[seed.name].text().splitlines()
+        assert rebuilt == original
+
+
+def _as_jsonl_and_parquet(tmp_path: Path) -> tuple[Path, Path]:
+    rows = [{"id": p.name, "text": p.read_text(encoding="utf-8")} for p in sorted(SEEDS.glob("*.txt"))]
+    jsonl = tmp_path / "seeds.jsonl"
+    jsonl.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    parquet = tmp_path / "seeds.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), parquet)
+    return jsonl, parquet
+
+
+def test_txt_jsonl_parquet_give_identical_text(tmp_path: Path, seeds_out: Path) -> None:
+    jsonl, parquet = _as_jsonl_and_parquet(tmp_path)
+    expected = [(d["title"], d["text"]) for d in _jsonl(seeds_out / "documents.jsonl")]
+    for source in (jsonl, parquet):
+        out = tmp_path / f"out-{source.suffix}"
+        clean([source], out, build_config({"jobs": 1}))
+        got = [(d["title"], d["text"]) for d in _jsonl(out / "documents.jsonl")]
+        assert got == expected, source
+
+
+def test_output_is_byte_identical_for_any_jobs(tmp_path: Path, seeds_out: Path) -> None:
+    out = tmp_path / "jobs2"
+    clean([SEEDS], out, build_config({"jobs": 2}))
+    for name in ("documents.jsonl", "removed.jsonl", "edits.jsonl", "clusters.jsonl"):
+        assert (out / name).read_bytes() == (seeds_out / name).read_bytes(), name
+
+
+def test_inputs_are_never_modified_and_out_inside_input_is_refused(tmp_path: Path) -> None:
+    from dedup.errors import OutputError
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Title\nA body line that is long enough.\n")
+    before = {p: p.read_bytes() for p in src.rglob("*")}
+    with pytest.raises(OutputError, match="inside the input"):
+        clean([src], src / "out", build_config({"jobs": 1}))
+    with pytest.raises(OutputError):
+        clean([src], src, build_config({"jobs": 1}))
+    assert {p: p.read_bytes() for p in src.rglob("*")} == before
