@@ -1,0 +1,335 @@
+"""The SQLite index file: one row per corpus document, its LSH band keys and line hashes.
+
+Tables::
+
+    meta(key, value)              scheme (JSON), corpus folder, timestamps
+    docs(id, path UNIQUE, size, mtime_ns, sha256, error, title, text, keys, paras)
+    bands(key, doc)               LSH band key -> document   (primary key: lookups by key)
+    paras(hash, doc)              exact line hash -> document (candidate boilerplate counts)
+
+``docs.text`` is the zlib-compressed normalised kept text (one line per kept paragraph),
+used to verify candidates exactly; ``keys`` and ``paras`` are the document's band keys and
+line hashes (int64 arrays) so its rows in ``bands``/``paras`` can be deleted by primary key.
+
+Concurrency: WAL journal (readers never block the writer nor each other) and every write
+in a ``BEGIN IMMEDIATE`` transaction with a busy timeout, so two hooks running at once
+serialise their updates instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sqlite3
+import time
+import zlib
+from array import array
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dedup.errors import IndexError_
+from dedup.index.scheme import Scheme
+
+log = logging.getLogger(__name__)
+
+REBUILD_HINT = "run `dedup index build` to rebuild it (or delete the file)"
+BUSY_TIMEOUT_S = 60.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs(
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    error TEXT,
+    title TEXT,
+    text BLOB,
+    keys BLOB,
+    paras BLOB
+);
+CREATE TABLE IF NOT EXISTS bands(
+    key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS paras(
+    hash INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(hash, doc)) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    id: int
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(slots=True)
+class Entry:
+    """One corpus document as stored. ``error`` set: unreadable, nothing else stored."""
+
+    path: str  # relative to the corpus folder, POSIX separators
+    size: int
+    mtime_ns: int
+    sha256: str
+    error: str | None = None
+    title: str = ""
+    norms: Sequence[str] = ()
+    keys: Sequence[int] = ()
+    paras: Sequence[int] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    path: str
+    title: str
+    norms: list[str]
+
+
+def _blob(values: Sequence[int]) -> bytes:
+    return array("q", values).tobytes()
+
+
+def _unblob(data: bytes | None) -> list[int]:
+    out = array("q")
+    if data:
+        out.frombytes(data)
+    return out.tolist()
+
+
+def _corrupt(path: Path, reason: object) -> IndexError_:
+    return IndexError_(f"not a usable dedup index ({reason}); {REBUILD_HINT}", path=path)
+
+
+@contextlib.contextmanager
+def guard(path: Path) -> Iterator[None]:
+    """Turn SQLite failures into one-line :class:`IndexError_` messages."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            raise IndexError_(
+                f"index is locked by another process ({text}); try again", path=path
+            ) from None
+        raise _corrupt(path, exc) from None
+    except sqlite3.DatabaseError as exc:
+        raise _corrupt(path, exc) from None
+
+
+class IndexStore:
+    """An open index file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with guard(path):
+            # isolation_level=None: no implicit transactions; we open them explicitly.
+            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            try:
+                self._init()
+            except BaseException:
+                self.conn.close()
+                raise
+
+    def _init(self) -> None:
+        c = self.conn
+        mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            log.warning("%s: SQLite journal mode is %s, not WAL", self.path, mode)
+        c.execute("PRAGMA synchronous=NORMAL")
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "meta" not in tables:
+            raise IndexError_(
+                f"an SQLite file that is not a dedup index (tables: {', '.join(sorted(tables))}); "
+                "refusing to touch it; pass another --index",
+                path=self.path,
+            )
+        if not {"meta", "docs", "bands", "paras"} <= tables:
+            with self.transaction():
+                # One statement at a time: executescript() would commit our transaction.
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        c.execute(statement)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> IndexStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: takes the write lock first (waits up to the busy timeout)."""
+        with guard(self.path):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    # --- metadata ---------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        with guard(self.path):
+            return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+
+    def scheme(self) -> Scheme | None:
+        raw = self.meta().get("scheme")
+        if raw is None:
+            return None
+        try:
+            return Scheme.from_dict(json.loads(raw))
+        except (ValueError, TypeError) as exc:
+            raise _corrupt(self.path, f"unreadable scheme: {exc}") from None
+
+    def reset(self, scheme: Scheme, corpus: str) -> None:
+        """Empty the index and record a new scheme (a rebuild starts here)."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM bands")
+            c.execute("DELETE FROM paras")
+            c.execute("DELETE FROM docs")
+            c.execute("DELETE FROM meta")
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            c.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?)",
+                [
+                    ("scheme", json.dumps(scheme.to_dict(), sort_keys=True)),
+                    ("corpus", corpus),
+                    ("created", now),
+                    ("updated", now),
+                ],
+            )
+
+    def mark_updated(self, c: sqlite3.Connection) -> None:
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('updated', ?)", (now,))
+
+    # --- documents --------------------------------------------------------------------
+
+    def file_states(self) -> dict[str, FileState]:
+        with guard(self.path):
+            rows = self.conn.execute("SELECT path, id, size, mtime_ns, sha256 FROM docs")
+            return {r[0]: FileState(r[1], r[2], r[3], r[4]) for r in rows}
+
+    def touch(self, c: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:
+        """Same content, new mtime: remember it so the next scan takes the fast path."""
+        c.execute("UPDATE docs SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path))
+
+    def delete(self, c: sqlite3.Connection, path: str) -> None:
+        row = c.execute("SELECT id, keys, paras FROM docs WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return
+        doc_id, keys, paras = row
+        c.executemany(
+            "DELETE FROM bands WHERE key = ? AND doc = ?", [(k, doc_id) for k in _unblob(keys)]
+        )
+        c.executemany(
+            "DELETE FROM paras WHERE hash = ? AND doc = ?", [(h, doc_id) for h in _unblob(paras)]
+        )
+        c.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+
+    def put(self, c: sqlite3.Connection, entry: Entry) -> None:
+        """Insert or replace the document at ``entry.path``."""
+        self.delete(c, entry.path)
+        keys = sorted(set(entry.keys))
+        paras = sorted(set(entry.paras))
+        text = zlib.compress("\n".join(entry.norms).encode(), 6) if entry.error is None else None
+        cur = c.execute(
+            "INSERT INTO docs(path, size, mtime_ns, sha256, error, title, text, keys, paras) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.path,
+                entry.size,
+                entry.mtime_ns,
+                entry.sha256,
+                entry.error,
+                entry.title,
+                text,
+                _blob(keys),
+                _blob(paras),
+            ),
+        )
+        doc_id = cur.lastrowid
+        c.executemany("INSERT INTO bands(key, doc) VALUES (?, ?)", [(k, doc_id) for k in keys])
+        c.executemany("INSERT INTO paras(hash, doc) VALUES (?, ?)", [(h, doc_id) for h in paras])
+
+    # --- queries ----------------------------------------------------------------------
+
+    def candidates(self, keys: Sequence[int], exclude: Sequence[str] = ()) -> list[Candidate]:
+        """Documents sharing at least one band key, without those at ``exclude`` paths."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        with guard(self.path):
+            rows = self.conn.execute(
+                f"SELECT path, title, text FROM docs WHERE id IN "
+                f"(SELECT DISTINCT doc FROM bands WHERE key IN ({marks})) ORDER BY path",
+                list(keys),
+            ).fetchall()
+        skip = set(exclude)
+        return [
+            Candidate(path, title or "", zlib.decompress(text).decode().split("\n"))
+            for path, title, text in rows
+            if path not in skip and text is not None
+        ]
+
+    def paragraph_counts(
+        self, hashes: Sequence[int], exclude: Sequence[str] = ()
+    ) -> dict[int, int]:
+        """For each line hash: in how many indexed documents it occurs (``exclude`` not counted)."""
+        if not hashes:
+            return {}
+        unique = sorted(set(hashes))
+        out: dict[int, int] = {}
+        with guard(self.path):
+            skip_ids = {
+                r[0]
+                for p in exclude
+                for r in self.conn.execute("SELECT id FROM docs WHERE path = ?", (p,))
+            }
+            # SQLite limits bound parameters (32766 by default); lines of one file are fewer.
+            for start in range(0, len(unique), 900):
+                chunk = unique[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                for h, doc in self.conn.execute(
+                    f"SELECT hash, doc FROM paras WHERE hash IN ({marks})", chunk
+                ):
+                    if doc not in skip_ids:
+                        out[h] = out.get(h, 0) + 1
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        with guard(self.path):
+            c = self.conn
+            docs = c.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+            errors = c.execute("SELECT COUNT(*) FROM docs WHERE error IS NOT NULL").fetchone()[0]
+            bands = c.execute("SELECT COUNT(*) FROM bands").fetchone()[0]
+            paras = c.execute("SELECT COUNT(*) FROM paras").fetchone()[0]
+        size = sum(
+            p.stat().st_size
+            for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
+            if p.exists()
+        )
+        return {
+            "documents": docs,
+            "unreadable": errors,
+            "band_rows": bands,
+            "line_rows": paras,
+            "bytes": size,
+        }
+
+
+def remove_index_files(path: Path) -> None:
+    """Delete an index and its WAL side files (``dedup index build`` starts from nothing)."""
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()

@@ -1,0 +1,256 @@
+"""Keep an index in step with a corpus folder, incrementally.
+
+A scan stats every ``*.txt`` file under the corpus folder. Unchanged size and mtime: the
+stored entry is trusted (fast path). Otherwise the file is hashed (sha256); same hash:
+only its mtime is refreshed; new hash: it is read, cleaned, signed and replaced. Files
+that disappeared are deleted. A stored scheme (or corpus folder) that differs from the
+current one empties the index first, and the reason is reported: an automatic rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dedup.errors import InputError
+from dedup.index.documents import clean, read_text, sha256_of, sign
+from dedup.index.scheme import Scheme, scheme_for
+from dedup.index.store import Entry, IndexStore
+
+if TYPE_CHECKING:
+    from dedup.config import DedupConfig
+
+log = logging.getLogger(__name__)
+
+NEW = "new index"
+# Entries written per transaction: short write locks, so concurrent checks are not starved.
+BATCH = 500
+# Below this many files to sign, a process pool costs more than it saves.
+POOL_MIN_FILES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedFile:
+    rel: str
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What an update did; ``rebuilt`` says why the index was emptied first, if it was."""
+
+    index: str
+    corpus: str
+    documents: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    unreadable: int = 0
+    created: bool = False
+    rebuilt: str | None = None
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"index {self.index}: {self.documents} documents from {self.corpus} "
+            f"({self.added} added, {self.changed} changed, {self.removed} removed, "
+            f"{self.unchanged} unchanged, {self.unreadable} unreadable) in {self.seconds:.2f}s"
+        )
+
+
+def scan_corpus(corpus: Path) -> Iterator[ScannedFile]:
+    """``*.txt`` files under ``corpus`` (hidden folders skipped, symlinked folders not
+    followed), with size and mtime from one ``scandir`` pass."""
+    stack = [(corpus, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            raise InputError(f"cannot read corpus folder: {exc.strerror}", path=folder) from None
+        subdirs = []
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            if e.is_dir(follow_symlinks=False):
+                subdirs.append((Path(e.path), f"{prefix}{e.name}/"))
+            elif e.name.endswith(".txt") and e.is_file():
+                st = e.stat()
+                yield ScannedFile(f"{prefix}{e.name}", Path(e.path), st.st_size, st.st_mtime_ns)
+        stack.extend(reversed(subdirs))
+
+
+def entry_for(
+    f: ScannedFile, ruleset: Any, scheme: Scheme, max_bytes: int, data_sha: str | None = None
+) -> Entry:
+    """Read, clean and sign one corpus file; an unreadable file is stored with its error."""
+    try:
+        text, data = read_text(f.path, max_bytes, shown=f.rel)
+    except InputError as exc:
+        return Entry(f.rel, f.size, f.mtime_ns, data_sha or "", error=f"{exc.code}: {exc.message}")
+    signed = sign(clean(text, f.rel, str(f.path), ruleset), scheme)
+    return Entry(
+        f.rel,
+        len(data),
+        f.mtime_ns,
+        data_sha or sha256_of(data),
+        title=signed.title,
+        norms=signed.norms,
+        keys=signed.keys,
+        paras=list(signed.line_hashes),
+    )
+
+
+# --- process pool for big (re)builds -------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(rules: Sequence[Path], scheme: Scheme, max_bytes: int) -> None:
+    from dedup.ruleset import load_rules
+
+    _WORKER.update(ruleset=load_rules(rules), scheme=scheme, max_bytes=max_bytes)
+
+
+def _sign_in_worker(f: ScannedFile) -> Entry:
+    return entry_for(f, _WORKER["ruleset"], _WORKER["scheme"], _WORKER["max_bytes"])
+
+
+def _entries(
+    files: list[ScannedFile], ruleset: Any, scheme: Scheme, config: DedupConfig
+) -> Iterator[Entry]:
+    max_bytes = config.input.max_doc_bytes
+    if config.jobs <= 1 or len(files) < POOL_MIN_FILES:
+        for f in files:
+            yield entry_for(f, ruleset, scheme, max_bytes)
+        return
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    ctx = multiprocessing.get_context(method)
+    args = (tuple(config.rules), scheme, max_bytes)
+    with ctx.Pool(config.jobs, initializer=_init_worker, initargs=args) as pool:
+        yield from pool.imap(_sign_in_worker, files, chunksize=64)
+
+
+# --- the update ----------------------------------------------------------------------------
+
+
+def _write(store: IndexStore, entries: Iterator[Entry], report: SyncReport) -> None:
+    batch: list[Entry] = []
+
+    def flush() -> None:
+        with store.transaction() as c:
+            for e in batch:
+                store.put(c, e)
+            store.mark_updated(c)
+        batch.clear()
+
+    for e in entries:
+        if e.error is not None:
+            report.unreadable += 1
+        batch.append(e)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+
+
+def prepare(
+    store: IndexStore, corpus: Path, config: DedupConfig, ruleset: Any, *, force: bool = False
+) -> tuple[Scheme, str | None]:
+    """Make the stored scheme current: returns it and why the index was emptied (or None)."""
+    stored = store.scheme()
+    scheme = scheme_for(config, ruleset, previous=stored)
+    corpus_key = str(corpus.resolve())
+    stored_corpus = store.meta().get("corpus")
+    reason: str | None = None
+    if force:
+        reason = "rebuild requested"
+    elif stored is None:
+        reason = NEW if stored_corpus is None else "no scheme recorded"
+    else:
+        diffs = stored.differences(scheme)
+        if stored_corpus != corpus_key:
+            diffs.append(f"corpus: {stored_corpus} -> {corpus_key}")
+        if diffs:
+            reason = "; ".join(diffs)
+    if reason is not None:
+        if reason != NEW:
+            log.warning("%s: rebuilding the index (%s)", store.path, reason)
+        store.reset(scheme, corpus_key)
+    return scheme, reason
+
+
+def update(
+    store: IndexStore,
+    corpus: Path,
+    config: DedupConfig,
+    ruleset: Any,
+    *,
+    force: bool = False,
+) -> tuple[Scheme, SyncReport]:
+    """Bring ``store`` up to date with ``corpus`` (see the module docstring)."""
+    t0 = time.perf_counter()
+    if not corpus.is_dir():
+        raise InputError("corpus folder not found (--corpus)", path=corpus, code="MISSING")
+    report = SyncReport(index=str(store.path), corpus=str(corpus))
+    scheme, reason = prepare(store, corpus, config, ruleset, force=force)
+    report.created = reason == NEW
+    report.rebuilt = None if reason == NEW else reason
+    known = store.file_states()
+    seen: set[str] = set()
+    to_sign: list[ScannedFile] = []
+    touched: list[ScannedFile] = []
+    for f in scan_corpus(corpus):
+        seen.add(f.rel)
+        state = known.get(f.rel)
+        if state is None:
+            report.added += 1
+            to_sign.append(f)
+        elif state.size == f.size and state.mtime_ns == f.mtime_ns:
+            report.unchanged += 1
+        else:
+            try:
+                same = state.sha256 == sha256_of(f.path.read_bytes())
+            except OSError:
+                same = False
+            if same:
+                report.unchanged += 1
+                touched.append(f)
+            else:
+                report.changed += 1
+                to_sign.append(f)
+    gone = [p for p in known if p not in seen]
+    report.removed = len(gone)
+    if gone or touched:
+        with store.transaction() as c:
+            for p in gone:
+                store.delete(c, p)
+            for f in touched:
+                store.touch(c, f.rel, f.size, f.mtime_ns)
+            store.mark_updated(c)
+    if to_sign:
+        _write(store, _entries(to_sign, ruleset, scheme, config), report)
+    report.documents = len(seen)
+    report.seconds = time.perf_counter() - t0
+    log.info("%s", report.summary())
+    return scheme, report
+
+
+def open_index(path: Path) -> IndexStore:
+    """Open (or create) the index file; a ``.dedup/`` folder it creates is git-ignored."""
+    folder = path.parent
+    if not folder.exists() and folder.name == ".dedup":
+        folder.mkdir(parents=True)
+        (folder / ".gitignore").write_text("# created by dedup: local index, not versioned\n*\n")
+    return IndexStore(path)
