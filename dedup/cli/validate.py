@@ -46,6 +46,8 @@ def _ruleset(
     except ImportError:
         return None, "rule_leftover: skipped, the rules engine is not available"
     paths: list[Path] = list(rules)
+    if not paths and manifest.get("rules") == []:
+        return None, "rule_leftover: skipped, the run recorded no rule packs"
     if not paths:
         recorded = [
             Path(str(r.get("path"))) for r in manifest.get("rules") or [] if isinstance(r, dict)

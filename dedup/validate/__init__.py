@@ -10,7 +10,7 @@ from dedup.validate.output import (
     validate_output,
     write_validation,
 )
-from dedup.validate.tables import validate_tables
+from dedup.validate.tables import validate_records, validate_tables
 
 __all__ = [
     "Finding",
@@ -20,6 +20,7 @@ __all__ = [
     "minhash_near_duplicates",
     "read_manifest",
     "validate_output",
+    "validate_records",
     "validate_tables",
     "write_validation",
 ]

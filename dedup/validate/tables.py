@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +100,7 @@ def validate_tables(
             minhash_near_duplicates,
             num_perm=config.neardup.num_perm,
             seed=config.neardup.seed,
+            shingle_size=config.neardup.shingle_size,
         )
         result.findings.extend(check_near_duplicates(kept, config.neardup.doc_threshold, finder))
     else:
@@ -107,6 +109,32 @@ def validate_tables(
     result.findings.sort(key=Finding.sort_key)
     log.info("validation %s: %d findings", result.status, len(result.findings))
     return result
+
+
+def validate_records(
+    documents: Sequence[Mapping[str, Any]],
+    removals: Sequence[Mapping[str, Any]],
+    config: DedupConfig,
+    ruleset: RuleMatcher | None = None,
+    neardup: NearDupFinder | None = None,
+    corpus: Any = None,
+) -> ValidationResult:
+    """:func:`validate_tables` on records as written to the JSONL files (``dedup clean``).
+
+    ``corpus`` is accepted for the pipeline's convenience and not needed: every check
+    reads only what the output files contain, so `dedup validate DIR` agrees with it.
+    """
+    docs = _frame(documents, DOCUMENT_COLUMNS)
+    rems = _frame(removals, REMOVAL_COLUMNS)
+    return validate_tables(docs, rems, config, ruleset=ruleset, neardup=neardup)
+
+
+def _frame(rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+    import pandas as pd
+
+    if not rows:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    return pd.DataFrame([dict(r) for r in rows], dtype=object)
 
 
 def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
