@@ -68,7 +68,7 @@ class NearDupConfig(BaseModel):
         json_schema_extra={"flag": "--paragraph-lsh-threshold"},
     )
     paragraph_similarity: float = Field(
-        0.9,
+        0.93,
         gt=0,
         le=1,
         description="rapidfuzz ratio (0-1) at which two paragraphs are near-duplicates "
@@ -79,6 +79,13 @@ class NearDupConfig(BaseModel):
         True,
         description="remove exact and near repeats of a paragraph inside one document",
         json_schema_extra={"flag": "--no-repeats"},
+    )
+    repeat_near_min_words: int = Field(
+        10,
+        ge=1,
+        description="near (not exact) repeats are only sought among paragraphs of at least "
+        "this many words: short lines that differ in one name are lists, not repeats",
+        json_schema_extra={"flag": "--repeat-near-min-words"},
     )
     boilerplate_min_docs: int = Field(
         5,
@@ -103,9 +110,15 @@ class NearDupConfig(BaseModel):
         3,
         ge=1,
         le=20,
-        description="kept paragraphs before and after a caption candidate that are searched "
-        "for its echo",
+        description="kept paragraphs after a caption candidate searched for its echo",
         json_schema_extra={"flag": "--caption-window"},
+    )
+    caption_min_words: int = Field(
+        6,
+        ge=1,
+        description="shortest caption candidate, in words (shorter label lines are mostly "
+        "subheadings and product names)",
+        json_schema_extra={"flag": "--caption-min-words"},
     )
     caption_max_words: int = Field(
         16,
@@ -113,19 +126,20 @@ class NearDupConfig(BaseModel):
         description="longest caption candidate, in words",
         json_schema_extra={"flag": "--caption-max-words"},
     )
-    caption_min_words: int = Field(
-        3,
-        ge=1,
-        description="shortest caption candidate, in words (shorter lines are too generic)",
-        json_schema_extra={"flag": "--caption-min-words"},
-    )
     caption_similarity: float = Field(
         0.9,
         gt=0,
         le=1,
-        description="share of the caption's words (0-1) that must reappear in the longer "
-        "neighbouring paragraph",
+        description="share of the caption's distinct words (0-1) that must reappear in the "
+        "longer paragraph that echoes it",
         json_schema_extra={"flag": "--caption-similarity"},
+    )
+    caption_max_span: int = Field(
+        2,
+        ge=0,
+        description="the echoed words must sit in a run of at most the caption's word count "
+        "plus this many words",
+        json_schema_extra={"flag": "--caption-max-span"},
     )
 
     @model_validator(mode="after")

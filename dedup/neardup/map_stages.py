@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from dedup.model import REASON_CAPTION, REASON_REPEATED, Document, Paragraph
+from dedup.neardup.caption import TERMINAL, capitalised_share, echo_score
 from dedup.neardup.lsh import band_keys, candidate_pairs
 from dedup.neardup.params import Params
 from dedup.neardup.signatures import exact_hash, tokens
@@ -19,6 +20,10 @@ from dedup.neardup.verify import UnionFind, verify
 
 # A caption is a label, not a sentence: it does not end like one.
 _TERMINAL = tuple(".!?:;…\"'")
+
+
+def _words(p: Paragraph) -> int:
+    return p.norm.count(" ") + 1
 
 
 def twin(doc: Document, p: Paragraph) -> str:
@@ -64,9 +69,12 @@ class RepeatStage:
             return doc
         cutoff = self.params.config.paragraph_similarity
         paras = [doc.paragraphs[i] for i in sketch.index.tolist()]
+        min_words = self.params.config.repeat_near_min_words
         uf = UnionFind(n)
         for a, b in pairs.tolist():  # sorted by (a, b): earlier rows link first
-            if sketch.exact[a] == sketch.exact[b] or verify(paras[a].norm, paras[b].norm, cutoff):
+            if sketch.exact[a] == sketch.exact[b] or (min(_words(paras[a]), _words(paras[b])) >= min_words and verify(
+                paras[a].norm, paras[b].norm, cutoff
+            )):
                 uf.union(a, b)
         removed = np.zeros(n, dtype=bool)
         for root, members in uf.groups().items():
@@ -83,10 +91,8 @@ class RepeatStage:
 
 
 class CaptionStage:
-    """Caption echoes: a short line, not ending like a sentence, whose words reappear in a
-    longer paragraph a few kept paragraphs before or after it (photo captions naming the
-    person the next paragraph quotes). A subheading rarely has all its words in one
-    neighbouring paragraph; ``--caption-similarity`` sets how many must reappear.
+    """Caption echoes: a short label line repeated by a following paragraph (see
+    :mod:`dedup.neardup.caption` for the test and why each part of it is there).
     """
 
     name = "neardup-caption"
@@ -99,30 +105,25 @@ class CaptionStage:
         kept = [p for p in doc.paragraphs if p.removal is None]
         if len(kept) < 2:
             return doc
-        token_sets = [set(tokens(p.norm)) for p in kept]
-        word_counts = [len(tokens(p.norm)) for p in kept]
-        echoes: list[tuple[int, int, float]] = []
-        for k, p in enumerate(kept):
-            if not cfg.caption_min_words <= word_counts[k] <= cfg.caption_max_words:
-                continue
-            if p.norm.endswith(_TERMINAL):
-                continue
-            lo, hi = max(0, k - cfg.caption_window), min(len(kept), k + cfg.caption_window + 1)
-            found: list[tuple[float, int, bool, int]] = []
-            for j in range(lo, hi):
-                if j == k or word_counts[j] <= word_counts[k]:
-                    continue
-                cover = len(token_sets[k] & token_sets[j]) / len(token_sets[k])
-                if cover >= cfg.caption_similarity:
-                    # best coverage, then the nearest, then the one after the caption
-                    found.append((cover, -abs(j - k), j > k, j))
-            if found:
-                cover, _, _, j = max(found)
-                echoes.append((k, j, cover))
+        toks = [tokens(p.norm) for p in kept]
         removed = 0
-        for k, j, cover in echoes:
-            if kept[k].remove(REASON_CAPTION, twin(doc, kept[j]), round(cover, 4)):
-                removed += 1
+        # k == 0 is the title: a lead that restates it is no caption echo.
+        for k in range(1, len(kept) - 1):
+            p = kept[k]
+            if not cfg.caption_min_words <= len(toks[k]) <= cfg.caption_max_words:
+                continue
+            if p.norm.endswith(TERMINAL) or capitalised_share(p.norm) < 0.5:
+                continue
+            for j in range(k + 1, min(len(kept), k + 1 + cfg.caption_window)):
+                if not kept[j].norm.endswith(TERMINAL):
+                    continue  # the echo is body text: a sentence, not another label
+                score = echo_score(
+                    toks[k], toks[j], cfg.caption_similarity, cfg.caption_max_span
+                )
+                if score is not None:
+                    if p.remove(REASON_CAPTION, twin(doc, kept[j]), round(score, 4)):
+                        removed += 1
+                    break
         sketch = get_sketch(doc)
         if sketch is not None and removed:
             keep = np.array([doc.paragraphs[i].removal is None for i in sketch.index.tolist()])
