@@ -179,8 +179,13 @@ def _inputs_manifest(files: list[InputFile]) -> list[dict[str, Any]]:
     for f in files:
         entry = roots.setdefault(f.root, {"path": f.root, "files": []})
         entry["files"].append(
-            {"path": f.rel, "kind": f.kind, "sha256": f.sha256, "bytes": f.size,
-             "documents": f.documents}
+            {
+                "path": f.rel,
+                "kind": f.kind,
+                "sha256": f.sha256,
+                "bytes": f.size,
+                "documents": f.documents,
+            }
         )
     return list(roots.values())
 

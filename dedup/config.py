@@ -75,9 +75,10 @@ class DedupConfig(StrictModel):
         description="worker processes for the per-document work",
         json_schema_extra=flag("--jobs"),
     )
-    input: InputConfig = Field(default_factory=InputConfig)
-    neardup: NearDupConfig = Field(default_factory=NearDupConfig)
-    validation: ValidationConfig = Field(default_factory=ValidationConfig)
+    # Frozen models, so one shared default instance is safe.
+    input: InputConfig = InputConfig()
+    neardup: NearDupConfig = NearDupConfig()
+    validation: ValidationConfig = ValidationConfig()
 
     def public_dict(self) -> dict[str, Any]:
         """JSON-ready parameters for the manifest."""

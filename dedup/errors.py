@@ -79,7 +79,7 @@ class OutputFormatError(DedupError):
     code = "FORMAT"
 
 
-class IndexError_(DedupError):  # noqa: N801 - avoid shadowing the builtin IndexError
+class IndexError_(DedupError):
     code = "INDEX"
 
 

@@ -50,4 +50,10 @@ def edit_records(doc: Document) -> Iterator[dict[str, Any]]:
         if p.text == before:
             continue
         rules = ",".join(e.rule for e in p.edits) or STRIP_WHITESPACE
-        yield {"doc_id": doc.doc_id, "line": p.line, "rule": rules, "before": before, "after": p.text}
+        yield {
+            "doc_id": doc.doc_id,
+            "line": p.line,
+            "rule": rules,
+            "before": before,
+            "after": p.text,
+        }

@@ -18,27 +18,49 @@ from dedup.cli.common import (
 
 
 @click.command(name="clean")
-@click.argument(
-    "inputs", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False)
-)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
 @click.option(
-    "--out", "-o", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+    "--out",
+    "-o",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
     help="Output folder (documents.jsonl, removed.jsonl, text/, manifest.json, ...).",
 )
 @click.option(
-    "--rules", "rules", multiple=True, type=click.Path(path_type=Path, exists=True),
+    "--rules",
+    "rules",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
     help="Rule pack file or folder (repeatable). Default: the bundled rules/.",
 )
-@click.option("--report", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the HTML review report here.")
-@click.option("--jobs", "-j", type=int, default=None,
-              help="Worker processes for per-document work (default: CPU count).")
-@click.option("--on-error", type=click.Choice(["fail", "skip"]), default=None,
-              help="A bad input document: stop the run (fail, default) or reject it and go on.")
-@click.option("--encoding-errors", type=click.Choice(["strict", "replace"]), default=None,
-              help="Undecodable bytes: error (strict, default) or U+FFFD (replace).")
-@click.option("--no-neardup", is_flag=True, default=False,
-              help="Skip the near-duplicate stages (rules only).")
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the HTML review report here.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=int,
+    default=None,
+    help="Worker processes for per-document work (default: CPU count).",
+)
+@click.option(
+    "--on-error",
+    type=click.Choice(["fail", "skip"]),
+    default=None,
+    help="A bad input document: stop the run (fail, default) or reject it and go on.",
+)
+@click.option(
+    "--encoding-errors",
+    type=click.Choice(["strict", "replace"]),
+    default=None,
+    help="Undecodable bytes: error (strict, default) or U+FFFD (replace).",
+)
+@click.option(
+    "--no-neardup", is_flag=True, default=False, help="Skip the near-duplicate stages (rules only)."
+)
 @click.option("--no-validate", is_flag=True, default=False, help="Skip validation.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
 @config_option
@@ -74,14 +96,27 @@ def command(
         config = load_config(config_file, overrides)
         show_bar = not quiet and stderr_is_tty()
         if show_bar:
-            with click.progressbar(length=0, label="cleaning", file=sys.stderr,
-                                   show_pos=True) as bar:
-                result = clean(list(inputs), out_dir, config, report=report,
-                               progress=bar.update, command=["dedup", *sys.argv[1:]],
-                               validate=not no_validate)
+            with click.progressbar(
+                length=0, label="cleaning", file=sys.stderr, show_pos=True
+            ) as bar:
+                result = clean(
+                    list(inputs),
+                    out_dir,
+                    config,
+                    report=report,
+                    progress=bar.update,
+                    command=["dedup", *sys.argv[1:]],
+                    validate=not no_validate,
+                )
         else:
-            result = clean(list(inputs), out_dir, config, report=report,
-                           command=["dedup", *sys.argv[1:]], validate=not no_validate)
+            result = clean(
+                list(inputs),
+                out_dir,
+                config,
+                report=report,
+                command=["dedup", *sys.argv[1:]],
+                validate=not no_validate,
+            )
     if result.validation is not None and not result.passed:
         for finding in result.validation.findings[:20]:
             click.echo(str(finding), err=True)

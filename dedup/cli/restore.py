@@ -12,8 +12,13 @@ from dedup.restore import restore
 
 @click.command(name="restore")
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--to", "to", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Folder to write the rebuilt documents into (same relative names).")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the rebuilt documents into (same relative names).",
+)
 def command(out_dir: Path, to: Path) -> None:
     """Rebuild every input document of OUT_DIR from its cleaned text and audit trail.
 

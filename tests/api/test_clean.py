@@ -36,8 +36,15 @@ def seeds_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_output_contract_files(seeds_out: Path) -> None:
-    for name in ("documents.jsonl", "removed.jsonl", "edits.jsonl", "clusters.jsonl",
-                 "boilerplate.jsonl", "validation.json", "manifest.json"):
+    for name in (
+        "documents.jsonl",
+        "removed.jsonl",
+        "edits.jsonl",
+        "clusters.jsonl",
+        "boilerplate.jsonl",
+        "validation.json",
+        "manifest.json",
+    ):
         assert (seeds_out / name).is_file(), name
     docs = _jsonl(seeds_out / "documents.jsonl")
     assert [d["doc_id"] for d in docs] == sorted(p.name for p in SEEDS.glob("*.txt"))
@@ -57,8 +64,9 @@ def test_gold_every_drop_removed_and_no_keep_removed(seeds_out: Path) -> None:
 
 
 def test_repeated_paragraphs_of_seed_004_name_their_twin(seeds_out: Path) -> None:
-    rows = {r["line"]: r for r in _jsonl(seeds_out / "removed.jsonl")
-            if r["doc_id"].startswith("004_")}
+    rows = {
+        r["line"]: r for r in _jsonl(seeds_out / "removed.jsonl") if r["doc_id"].startswith("004_")
+    }
     for dup, original in zip(range(11, 15), range(5, 9), strict=True):
         assert rows[dup]["reason"] == "repeated"
         assert rows[dup]["detail"] == f"004_1a6ee8431759ad64.txt:{original}"
@@ -85,7 +93,9 @@ def test_restore_rebuilds_every_seed(seeds_out: Path) -> None:
 
 
 def _as_jsonl_and_parquet(tmp_path: Path) -> tuple[Path, Path]:
-    rows = [{"id": p.name, "text": p.read_text(encoding="utf-8")} for p in sorted(SEEDS.glob("*.txt"))]
+    rows = [
+        {"id": p.name, "text": p.read_text(encoding="utf-8")} for p in sorted(SEEDS.glob("*.txt"))
+    ]
     jsonl = tmp_path / "seeds.jsonl"
     jsonl.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     parquet = tmp_path / "seeds.parquet"

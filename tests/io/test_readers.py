@@ -62,15 +62,26 @@ def test_jsonl_and_gz(tmp_path: Path) -> None:
     rows = [{"id": "x", "text": "A\nB", "url": "https://e.com/x"}, {"id": 7, "text": "C"}]
     data = b"".join(orjson.dumps(r) + b"\n" for r in rows)
     (tmp_path / "c.jsonl").write_bytes(data)
-    (tmp_path / "c.jsonl.gz").write_bytes(gzip.compress(data.replace(b'"x"', b'"y"').replace(b"7", b"8")))
+    (tmp_path / "c.jsonl.gz").write_bytes(
+        gzip.compress(data.replace(b'"x"', b'"y"').replace(b"7", b"8"))
+    )
     docs = read([tmp_path / "c.jsonl", tmp_path / "c.jsonl.gz"])
-    assert [(d.doc_id, d.url) for d in docs] == [("x", "https://e.com/x"), ("7", None), ("y", "https://e.com/x"), ("8", None)]
+    assert [(d.doc_id, d.url) for d in docs] == [
+        ("x", "https://e.com/x"),
+        ("7", None),
+        ("y", "https://e.com/x"),
+        ("8", None),
+    ]
     assert docs[0].text_path.endswith(".txt") and "/" not in docs[0].text_path
 
 
 @pytest.mark.parametrize(
     ("line", "message"),
-    [(b"{broken", "invalid JSON"), (b'{"id": "a"}', "missing 'text'"), (b'{"id": "a", "text": 3}', "must be a string")],
+    [
+        (b"{broken", "invalid JSON"),
+        (b'{"id": "a"}', "missing 'text'"),
+        (b'{"id": "a", "text": 3}', "must be a string"),
+    ],
 )
 def test_jsonl_bad_lines_name_file_and_line(tmp_path: Path, line: bytes, message: str) -> None:
     f = tmp_path / "in.jsonl"

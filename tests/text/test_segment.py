@@ -9,7 +9,11 @@ from dedup.text.segment import split_lines
 
 def test_paragraphs_are_non_blank_lines_with_raw_line_numbers() -> None:
     paras = segment("Title\n\nFirst para.\n  \nSecond para.\n")
-    assert [(p.line, p.text) for p in paras] == [(1, "Title"), (3, "First para."), (5, "Second para.")]
+    assert [(p.line, p.text) for p in paras] == [
+        (1, "Title"),
+        (3, "First para."),
+        (5, "Second para."),
+    ]
 
 
 def test_both_layouts_segment_the_same_text() -> None:
@@ -30,7 +34,9 @@ def test_raw_text_is_kept_and_normalised_form_is_for_matching() -> None:
 
 
 def test_normalize_unifies_quotes_dashes_and_spaces() -> None:
-    assert normalize("Hanoi\u2019s  \u201cbig\u201d\u00a0day \u2014 now") == 'Hanoi\'s "big" day - now'
+    assert (
+        normalize("Hanoi\u2019s  \u201cbig\u201d\u00a0day \u2014 now") == 'Hanoi\'s "big" day - now'
+    )
     assert normalize("ﬁne ＡＢＣ") == "fine ABC"  # NFKC
 
 
