@@ -142,6 +142,7 @@ def test_loads_offline_without_errors_and_counts_match_manifest(
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report-fixture.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "report-fixture-top.png"))
 
 
 def test_reason_filter_hides_and_shows_lines(report: Page) -> None:
@@ -253,6 +254,7 @@ def test_seeds_report_in_chromium(browser: Any, seeds_run: tuple[Path, Path]) ->
         assert report.visible_lines("kept") == page.locator('.line[data-cat="kept"]').count()
         ARTIFACTS.mkdir(exist_ok=True)
         page.check('[data-testid="filter-rule"]')
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
     finally:
         report.context.close()
