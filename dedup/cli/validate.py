@@ -19,7 +19,11 @@ class UsageFailure(click.ClickException):
 
 def _config(manifest: dict[str, Any], overrides: dict[str, Any]) -> Any:
     """defaults < dedup.toml / [tool.dedup] < the run's recorded thresholds < flags."""
+    from pydantic import BaseModel
+
     from dedup.config import build_config, find_config_file, load_config_file
+    from dedup.neardup.config import NearDupConfig
+    from dedup.validate.config import ValidationConfig
 
     file_values: dict[str, Any] = {}
     found = find_config_file()
@@ -27,12 +31,19 @@ def _config(manifest: dict[str, Any], overrides: dict[str, Any]) -> Any:
         file_values = load_config_file(found)
     recorded = manifest.get("parameters")
     if isinstance(recorded, dict):
-        # only the sections validation reads; the rest (jobs, inputs) do not matter here
-        for section in ("validation", "neardup"):
-            if isinstance(recorded.get(section), dict):
+        # only the sections validation reads (the rest, e.g. jobs, does not matter here),
+        # and only keys this version knows: a compatible newer run may record more
+        models: tuple[tuple[str, type[BaseModel]], ...] = (
+            ("validation", ValidationConfig),
+            ("neardup", NearDupConfig),
+        )
+        for section, model in models:
+            values = recorded.get(section)
+            if isinstance(values, dict):
+                known = {k: v for k, v in values.items() if k in model.model_fields}
                 file_values = {
                     **file_values,
-                    section: {**file_values.get(section, {}), **recorded[section]},
+                    section: {**file_values.get(section, {}), **known},
                 }
     return build_config(overrides, file_values=file_values)
 

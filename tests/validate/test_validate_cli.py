@@ -149,3 +149,24 @@ def test_non_object_line(tmp_path: Path) -> None:
     (folder / "documents.jsonl").write_text("[1, 2]\n")
     with pytest.raises(OutputFormatError, match="expected a JSON object"):
         validate_output(folder, DedupConfig())
+
+
+def test_recorded_thresholds_apply_and_flags_win(tmp_path: Path) -> None:
+    out = valid_output()
+    out.manifest["parameters"] = {
+        "validation": {"min_words": 500, "from_the_future": 1},
+        "neardup": {"doc_threshold": 0.9},
+        "jobs": 4,
+    }
+    folder = out.write(tmp_path / "out")
+    code, output = invoke(str(folder))
+    assert code == 1 and "(at least 500)" in output
+    code, output = invoke(str(folder), "--min-words", "10")
+    assert code == 0, output
+
+
+def test_config_file_thresholds(tmp_path: Path) -> None:
+    (tmp_path / "dedup.toml").write_text("[validation]\nmax_title_chars = 5\n")
+    code, output = invoke(str(valid_output().write(tmp_path / "out")))
+    assert code == 1
+    assert "title_max_chars=3" in output
