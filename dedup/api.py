@@ -10,10 +10,10 @@ import logging
 import multiprocessing
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from dedup import __version__
 from dedup.config import DedupConfig
@@ -41,7 +41,14 @@ from dedup.text.segment import segment
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-Progress = Callable[[int], None]
+
+
+class Progress(Protocol):
+    """Progress sink (the CLI's bar). ``total`` is None when unknown (JSONL, Parquet)."""
+
+    def start(self, total: int | None) -> None: ...
+
+    def advance(self, documents: int) -> None: ...
 
 
 @dataclass(slots=True)
@@ -210,13 +217,16 @@ def clean(
     map_stages, ruleset = build_document_stages(config)  # fail fast on a bad rule pack
     reduce_stages = build_corpus_stages(config)
     prepare_output_dir(out_dir)
+    if progress is not None:
+        only_txt = all(f.kind == "txt" for f in files)
+        progress.start(len(files) if only_txt else None)
 
     t = time.perf_counter()
     documents: list[Document] = []
     for doc in map_documents(read_documents(files, config.input), config, map_stages):
         documents.append(doc)
         if progress is not None:
-            progress(1)
+            progress.advance(1)
     timings["read_map"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -263,7 +273,7 @@ def clean(
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "command": list(command) if command is not None else None,
         "parameters": config.public_dict(),
-        "rules": ruleset.describe(),
+        "rules": [{**pack, "path": _display_path(pack["path"])} for pack in ruleset.describe()],
         "inputs": _inputs_manifest(files),
         "counts": {**_counts(documents), "text_files": text_files},
         "stages": corpus.facts.get("stage_counts", {}),
@@ -288,6 +298,14 @@ def clean(
 
         result.report = render_report(out_dir, report)
     return result
+
+
+def _display_path(path: str | Path) -> str:
+    """Paths under the working directory are recorded relative to it (portable manifests)."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _validate(

@@ -10,6 +10,7 @@ import click
 from dedup.api import clean
 from dedup.cli.common import (
     EXIT_FINDINGS,
+    CliProgress,
     config_option,
     error_boundary,
     load_config,
@@ -94,29 +95,19 @@ def command(
     }
     with error_boundary():
         config = load_config(config_file, overrides)
-        show_bar = not quiet and stderr_is_tty()
-        if show_bar:
-            with click.progressbar(
-                length=0, label="cleaning", file=sys.stderr, show_pos=True
-            ) as bar:
-                result = clean(
-                    list(inputs),
-                    out_dir,
-                    config,
-                    report=report,
-                    progress=bar.update,
-                    command=["dedup", *sys.argv[1:]],
-                    validate=not no_validate,
-                )
-        else:
+        progress = CliProgress(enabled=not quiet and stderr_is_tty())
+        try:
             result = clean(
                 list(inputs),
                 out_dir,
                 config,
                 report=report,
+                progress=progress,
                 command=["dedup", *sys.argv[1:]],
                 validate=not no_validate,
             )
+        finally:
+            progress.close()
     if result.validation is not None and not result.passed:
         for finding in result.validation.findings[:20]:
             click.echo(str(finding), err=True)

@@ -67,3 +67,38 @@ def error_boundary() -> Iterator[None]:
 
 def stderr_is_tty() -> bool:
     return sys.stderr.isatty()
+
+
+class CliProgress:
+    """A progress bar on a TTY (documents done of total), silent otherwise.
+
+    When the total is unknown (JSONL/Parquet) it shows a running count instead.
+    """
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+        self._done = 0
+
+    def start(self, total: int | None) -> None:
+        if not self.enabled:
+            return
+        if total:
+            self._bar = click.progressbar(
+                length=total, label="cleaning", file=sys.stderr, show_pos=True, show_eta=True
+            )
+            self._bar.__enter__()
+
+    def advance(self, documents: int) -> None:
+        self._done += documents
+        if self._bar is not None:
+            self._bar.update(documents)
+        elif self.enabled and self._done % 10_000 == 0:
+            click.echo(f"\rcleaning: {self._done} documents", err=True, nl=False)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+        elif self.enabled and self._done >= 10_000:
+            click.echo("", err=True)
