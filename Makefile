@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint fuzz bench clean-build browser-deps
+.PHONY: run test lint fuzz bench docs clean-build browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(STAMP)
 
 fuzz: $(STAMP)
 	DEDUP_FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests -m fuzz -p no:cacheprovider
+
+## Regenerate the README's CLI reference from the commands
+docs: $(STAMP)
+	$(BIN)/python -m dedup.cli.reference README.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --size 100
