@@ -11,7 +11,7 @@ import base64
 import hashlib
 import logging
 import os
-import tempfile
+import secrets
 import time
 from pathlib import Path
 
@@ -68,9 +68,14 @@ def render_html(out_dir: Path, *, sample_limit: int = DEFAULT_SAMPLE_LIMIT) -> s
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    """Temp file in the same folder, then ``os.replace``: never a half-written report."""
+    """Temp file in the same folder, then ``os.replace``: never a half-written report.
+
+    The temp file is created with mode 0o666 filtered by the umask (``mkstemp`` would
+    make it 0o600), so the report is readable like any other file the user writes.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -78,7 +83,7 @@ def _write_atomic(path: Path, text: str) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -29,6 +30,9 @@ def test_writes_one_self_contained_file(run_dir: Path, tmp_path: Path) -> None:
     html = target.read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]  # no temp file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0o600
     # Nothing that could fetch: no external src/href, no @import or url() in the CSS.
     assert re.findall(r'\s(?:src|href)="(?!#)', html) == []
     assert "@import" not in html
