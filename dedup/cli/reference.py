@@ -34,7 +34,10 @@ def render() -> str:
     for path, cmd in _walk(cli, ["dedup"]):
         if len(path) == 1:
             continue
-        with click.Context(cmd, info_name=" ".join(path)) as ctx:
+        # A fixed width: the output must not depend on the terminal it runs in.
+        with click.Context(
+            cmd, info_name=" ".join(path), terminal_width=96, max_content_width=96
+        ) as ctx:
             help_text = cmd.get_help(ctx)
         parts += [f"#### `{' '.join(path)}`", "", "```text", help_text.rstrip(), "```", ""]
     parts.append(END)
