@@ -143,8 +143,10 @@ def _pick_sample(rows: list[DocRow], limit: int) -> tuple[list[DocRow], str]:
     if len(rows) <= limit:
         return list(rows), "input"
 
-    def badness(row: DocRow) -> tuple[int, int, int, int]:
-        return (row.removed + row.edited, row.removed_chars, row.status != "kept", -row.index)
+    def badness(row: DocRow) -> tuple[int, int, bool, int, int]:
+        # Removals matter most, then whole-document verdicts, then in-line edits (many
+        # are trivial whitespace fixes); input order breaks ties.
+        return (row.removed, row.removed_chars, row.status != "kept", row.edited, -row.index)
 
     return sorted(rows, key=badness, reverse=True)[:limit], "worst"
 
@@ -429,7 +431,7 @@ def build_report_data(out_dir: Path, *, sample_limit: int = 200) -> ReportData:
     if len(fired) > MAX_RULE_BARS:
         rest = fired[MAX_RULE_BARS:]
         rule_items.append((f"{len(rest)} more rules", sum(r.hits for r in rest), "cat-other"))
-    ranked = sorted(rows, key=lambda r: (-(r.removed + r.edited), -r.removed_chars, r.index))
+    ranked = sorted(rows, key=lambda r: (-r.removed, -r.removed_chars, -r.edited, r.index))
     return ReportData(
         verdict=_verdict(manifest, validation, packs, rows, counts),
         findings=findings,

@@ -119,11 +119,12 @@ def test_hostile_content_is_escaped(run_dir: Path) -> None:
 
 
 def test_large_run_shows_worst_sample_and_lists_every_id(run_dir: Path) -> None:
-    html = render_html(run_dir, sample_limit=2)
+    html = render_html(run_dir, sample_limit=3)
     details = re.findall(r'<article class="doc" id="doc-(\d+)"', html)
-    # Worst first: hanoi-culture (4 removed + 1 edited), then ../../x<b> (2 + 1).
-    assert details == ["0", "4"]
-    assert "Detail for the 2 worst of 5 documents" in html
+    # Worst first: hanoi-culture (4 removed), hanoi-pact (2 removed, 69 characters),
+    # ../../x<b> (2 removed, 67 characters); the duplicate with 1 removal is left out.
+    assert details == ["0", "1", "4"]
+    assert "Detail for the 3 worst of 5 documents" in html
     listed = re.findall(r'<tr data-id="([^"]*)" data-status', html)
     assert listed == [
         "hanoi-culture",
@@ -187,3 +188,14 @@ def test_long_lines_are_cut(run_dir: Path) -> None:
     html = render_html(run_dir)
     assert "x" * 2000 in html and "x" * 2001 not in html
     assert "3,000 more characters" in html
+
+
+def test_missing_optional_files_leave_sections_empty(run_dir: Path) -> None:
+    for name in ("edits.jsonl", "clusters.jsonl", "boilerplate.jsonl", "validation.json"):
+        (run_dir / name).unlink()
+    html = render_html(run_dir)
+    assert "No near-duplicate documents." in html
+    assert "No boilerplate shared across documents." in html
+    # Without validation.json the verdict falls back to the manifest's summary.
+    assert 'data-testid="verdict-status" data-value="failed"' in html
+    assert 'data-cat="edited"' not in html
