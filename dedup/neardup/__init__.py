@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from dedup.neardup.params import Params
     from dedup.neardup.signatures import Signer, exact_hash, shingle_hash32, shingles
     from dedup.neardup.sketch import META_KEY, DocSketch, get_sketch
-    from dedup.neardup.verify import verify, verify_documents
+    from dedup.neardup.verification import verify, verify_documents
 
 _WHERE = {
     "Signatures": "api",
@@ -52,8 +52,8 @@ _WHERE = {
     "META_KEY": "sketch",
     "DocSketch": "sketch",
     "get_sketch": "sketch",
-    "verify": "verify",
-    "verify_documents": "verify",
+    "verify": "verification",
+    "verify_documents": "verification",
 }
 
 __all__ = [

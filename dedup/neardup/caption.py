@@ -25,7 +25,7 @@ from collections import Counter
 from typing import Final
 
 # A caption is a label, not a sentence: it does not end like one.
-TERMINAL: Final = tuple('.!?:;…"\'')
+TERMINAL: Final = tuple(".!?:;…\"'")
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 
 

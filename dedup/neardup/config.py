@@ -46,11 +46,20 @@ class NearDupConfig(BaseModel):
         "documents are near-duplicates; verified exactly on candidate pairs",
         json_schema_extra={"flag": "--doc-threshold"},
     )
+    doc_recall_weight: float = Field(
+        0.95,
+        gt=0,
+        lt=1,
+        description="weight of false negatives (false positives get 1 minus it) in "
+        "datasketch's optimal band/row split for documents; candidates are verified "
+        "exactly, so recall is what matters (0.95 gives 16x8: 95% of pairs at J=0.8)",
+        json_schema_extra={"flag": "--doc-recall-weight"},
+    )
     doc_bands: int | None = Field(
         None,
         ge=1,
         description="LSH bands for documents; default: datasketch's optimal split for "
-        "--doc-threshold and --num-perm",
+        "--doc-threshold, --num-perm and --doc-recall-weight",
         json_schema_extra={"flag": "--doc-bands"},
     )
     doc_rows: int | None = Field(

@@ -25,9 +25,11 @@ _MULTS = np.random.RandomState(20240607).randint(0, 2**62, size=1024, dtype=np.u
 
 
 @lru_cache(maxsize=64)
-def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """datasketch's optimal (bands, rows) for ``threshold`` with equal FP/FN weights."""
-    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+def lsh_params(threshold: float, num_perm: int, recall_weight: float = 0.5) -> tuple[int, int]:
+    """datasketch's optimal (bands, rows) for ``threshold``; false negatives weigh
+    ``recall_weight`` and false positives ``1 - recall_weight`` (datasketch's default: 0.5).
+    """
+    bands, rows = _optimal_param(threshold, num_perm, 1 - recall_weight, recall_weight)
     return int(bands), int(rows)
 
 

@@ -16,7 +16,7 @@ from dedup.neardup.lsh import band_keys, candidate_pairs
 from dedup.neardup.params import Params
 from dedup.neardup.signatures import exact_hash, tokens
 from dedup.neardup.sketch import META_KEY, DocSketch, get_sketch
-from dedup.neardup.verify import UnionFind, verify
+from dedup.neardup.verification import UnionFind, verify
 
 # A caption is a label, not a sentence: it does not end like one.
 _TERMINAL = tuple(".!?:;…\"'")
@@ -72,9 +72,9 @@ class RepeatStage:
         min_words = self.params.config.repeat_near_min_words
         uf = UnionFind(n)
         for a, b in pairs.tolist():  # sorted by (a, b): earlier rows link first
-            if sketch.exact[a] == sketch.exact[b] or (min(_words(paras[a]), _words(paras[b])) >= min_words and verify(
-                paras[a].norm, paras[b].norm, cutoff
-            )):
+            same = sketch.exact[a] == sketch.exact[b]
+            long_enough = min(_words(paras[a]), _words(paras[b])) >= min_words
+            if same or (long_enough and verify(paras[a].norm, paras[b].norm, cutoff)):
                 uf.union(a, b)
         removed = np.zeros(n, dtype=bool)
         for root, members in uf.groups().items():
@@ -117,9 +117,7 @@ class CaptionStage:
             for j in range(k + 1, min(len(kept), k + 1 + cfg.caption_window)):
                 if not kept[j].norm.endswith(TERMINAL):
                     continue  # the echo is body text: a sentence, not another label
-                score = echo_score(
-                    toks[k], toks[j], cfg.caption_similarity, cfg.caption_max_span
-                )
+                score = echo_score(toks[k], toks[j], cfg.caption_similarity, cfg.caption_max_span)
                 if score is not None:
                     if p.remove(REASON_CAPTION, twin(doc, kept[j]), round(score, 4)):
                         removed += 1

@@ -30,7 +30,7 @@ class Params:
         if config.doc_bands is not None and config.doc_rows is not None:
             doc_split = (config.doc_bands, config.doc_rows)
         else:
-            doc_split = lsh_params(config.doc_threshold, config.num_perm)
+            doc_split = lsh_params(config.doc_threshold, config.num_perm, config.doc_recall_weight)
         para_split = lsh_params(config.paragraph_lsh_threshold, config.num_perm)
         return cls(
             config=config,
@@ -58,6 +58,7 @@ class Params:
             },
             "document_lsh": {
                 "threshold": self.config.doc_threshold,
+                "recall_weight": self.config.doc_recall_weight,
                 "bands": self.doc_bands,
                 "rows": self.doc_rows,
             },

@@ -18,7 +18,7 @@ from dedup.neardup.lsh import candidate_pairs
 from dedup.neardup.params import Params
 from dedup.neardup.signatures import estimate_jaccard
 from dedup.neardup.sketch import DocSketch, get_sketch
-from dedup.neardup.verify import UnionFind, jaccard, shingle_set, verify
+from dedup.neardup.verification import UnionFind, jaccard, shingle_set, verify
 from dedup.pipeline import Corpus
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,129 @@
+"""Quality on real data: BBC exact-duplicate groups, perturbed near-duplicates, captions."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+
+from dedup.model import REASON_CAPTION
+from dedup.neardup import verify_documents
+from dedup.neardup.map_stages import CaptionStage, SignStage
+from dedup.neardup.params import Params
+from tests.neardup.helpers import (
+    aeb_ground_truth,
+    bbc_exact_groups,
+    bbc_sample,
+    config,
+    make_doc,
+    perturb,
+    run,
+)
+
+SHARED_BBC = Path(__file__).resolve().parents[3] / "shared" / "data" / "bbc"
+
+
+def _clusters(facts: dict[str, object]) -> set[tuple[str, ...]]:
+    out = set()
+    for c in facts["clusters"]:  # type: ignore[attr-defined]
+        out.add(tuple(sorted([c["canonical"], *(m["doc_id"] for m in c["members"])])))
+    return out
+
+
+def test_bbc_exact_duplicate_groups_all_found_and_no_false_cluster() -> None:
+    corpus = run(bbc_sample())
+    expected = {tuple(g) for g in bbc_exact_groups()}
+    assert len(expected) == 100
+    assert _clusters(corpus.facts) == expected
+    for doc in corpus.documents:
+        if doc.status == "duplicate":
+            # identical up to whitespace; line breaks may split shingles differently
+            assert doc.similarity is not None and doc.similarity >= 0.99
+            assert doc.duplicate_of is not None
+            # duplicates keep their paragraphs: the status says it
+            assert all(p.removal is None or p.removal.reason == "rule" for p in doc.paragraphs)
+
+
+def test_canonical_is_longest_then_first_in_input_order() -> None:
+    text = bbc_sample()[0][1]
+    longer = text + "\n\nOne more closing paragraph with several extra words."
+    corpus = run([("a", text), ("b", longer), ("c", text)])
+    [cluster] = corpus.facts["clusters"]
+    assert cluster["canonical"] == "b"
+    assert [m["doc_id"] for m in cluster["members"]] == ["a", "c"]
+    assert all(0.9 < m["similarity"] < 1.0 for m in cluster["members"])
+    assert [d.status for d in corpus.documents] == ["duplicate", "kept", "duplicate"]
+    assert corpus.documents[0].duplicate_of == "b"
+    corpus = run([("x", text), ("y", text)])
+    assert corpus.facts["clusters"][0]["canonical"] == "x"
+
+
+def test_perturbed_copies_precision_and_recall() -> None:
+    rng = random.Random(11)
+    exact = {d for g in bbc_exact_groups() for d in g}
+    originals = [(i, t) for i, t in bbc_sample() if i not in exact][:60]
+    items = list(originals)
+    for i, t in originals:
+        items.append((f"{i}~copy", perturb(t, rng.choice([0.01, 0.03, 0.06, 0.15, 0.3]), rng)))
+    corpus = run(items, config(boilerplate_min_corpus=10_000))
+    norms = {d.doc_id: [p.norm for p in d.kept_paragraphs()] for d in corpus.documents}
+    found = set()
+    for c in corpus.facts["clusters"]:
+        ids = [c["canonical"], *(m["doc_id"] for m in c["members"])]
+        found.update(itertools.combinations(sorted(ids), 2))
+    truth = set()
+    for a, b in itertools.combinations(sorted(norms), 2):
+        if a.split("~")[0] == b.split("~")[0] and verify_documents(norms[a], norms[b]) >= 0.8:
+            truth.add((a, b))
+    assert len(truth) >= 20
+    tp = len(found & truth)
+    precision = tp / len(found) if found else 1.0
+    recall = tp / len(truth)
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+
+
+def test_caption_echo_never_eats_article_extraction_ground_truth_lines() -> None:
+    params = Params.from_config(config().neardup)
+    stages = [SignStage(params), CaptionStage(params)]
+    eaten = []
+    for key, body in aeb_ground_truth().items():
+        doc = make_doc(key, body)
+        for stage in stages:
+            doc = stage.process(doc)
+        eaten += [(key, p.line, p.text) for p in doc.paragraphs if p.removal is not None]
+    assert eaten == []
+
+
+def test_caption_needs_a_following_sentence_echo() -> None:
+    text = (
+        "A title\n"
+        "Some opening paragraph about the city and its plans for the coming year.\n"
+        "Minister of the Government of Moscow, Sergey Cheremin\n"
+        "Sergey Cheremin, Minister of the Moscow Government, said the plan is ready.\n"
+        "Pushing for Moscow House in Hanoi\n"
+        "The Moscow House in Hanoi project will be pushed forward, officials said today.\n"
+    )
+    corpus = run([("d", text)])
+    removed = {p.line: p.removal for p in corpus.documents[0].paragraphs if p.removal}
+    assert list(removed) == [3]
+    assert removed[3].reason == REASON_CAPTION and removed[3].detail == "d:4"  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SHARED_BBC.is_dir(), reason="needs ../shared/data/bbc")
+def test_full_bbc_exact_groups() -> None:
+    items = []
+    for path in sorted(SHARED_BBC.glob("*/*.txt")):
+        items.append((str(path.relative_to(SHARED_BBC)), path.read_bytes().decode("latin-1")))
+    groups: dict[str, list[str]] = {}
+    for i, t in items:
+        groups.setdefault(" ".join(t.split()), []).append(i)
+    expected = {tuple(sorted(g)) for g in groups.values() if len(g) > 1}
+    corpus = run(items)
+    found = _clusters(corpus.facts)
+    assert expected <= found
+    # the other clusters are real near-duplicates: verified Jaccard >= the threshold
+    for c in corpus.facts["clusters"]:
+        assert all(m["similarity"] >= 0.8 for m in c["members"])

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from dedup.neardup import (
+    Signer,
+    band_keys,
+    candidate_pairs,
+    exact_hash,
+    lsh_params,
+    shingle_hash32,
+    shingles,
+    sign_texts,
+    verify,
+    verify_documents,
+)
+from dedup.neardup.signatures import shingle_batch, tokens
+
+LINES = [
+    "Sergey Cheremin, Minister of the Moscow Government, said his city is growing.",
+    "Log in",
+    "|",
+    "Hanoi’s café — naïve résumé",
+    "one two three",
+    "a",
+]
+
+
+def test_signatures_equal_datasketch_minhash_update() -> None:
+    signer = Signer(num_perm=64, seed=7)
+    sigs = signer.paragraph_signatures(LINES)
+    assert sigs.shape == (len(LINES), 64) and sigs.dtype == np.uint32
+    for line, row in zip(LINES, sigs, strict=True):
+        m = MinHash(num_perm=64, seed=7, hashfunc=shingle_hash32, scheme="affine32")
+        for sh in shingles(line):
+            m.update(sh)
+        assert np.array_equal(m.hashvalues, row), line
+
+
+def test_document_signature_is_minhash_of_union() -> None:
+    signer = Signer()
+    sigs = signer.paragraph_signatures(LINES)
+    m = signer.datasketch_minhash()
+    m.update_batch([sh for line in LINES for sh in shingles(line)])
+    assert np.array_equal(signer.document_signature(sigs), m.hashvalues)
+    lean = signer.to_minhash(signer.document_signature(sigs))
+    assert lean.jaccard(m) == 1.0
+
+
+def test_short_lines_have_one_shingle_and_separators_an_identity() -> None:
+    assert shingles("Log in") == [b"log in"]
+    assert tokens("|") == [b"|"]
+    batch = shingle_batch(["Log in", "|", "a b c d e"], 3)
+    assert np.diff(batch.offsets).tolist() == [1, 1, 3]
+
+
+def test_exact_hash_ignores_case_only() -> None:
+    assert exact_hash("Buy Now") == exact_hash("buy now")
+    assert exact_hash("Buy Now") != exact_hash("Buy Now!")
+
+
+def test_signer_pickles_to_the_same_permutations() -> None:
+    signer = Signer(32, 3, 2)
+    clone = pickle.loads(pickle.dumps(signer))
+    assert np.array_equal(clone.paragraph_signatures(LINES), signer.paragraph_signatures(LINES))
+
+
+def test_band_keys_and_candidates_agree_with_datasketch_lsh() -> None:
+    signer = Signer()
+    base = "the quick brown fox jumps over the lazy dog near the river bank today " * 3
+    texts = [base, base.replace("today", "tonight"), "completely different words here and there"]
+    sigs = np.stack([signer.document_signature(signer.paragraph_signatures([t])) for t in texts])
+    bands, rows = lsh_params(0.5, 128)
+    keys = band_keys(sigs, bands, rows)
+    assert keys.shape == (3, bands)
+    assert candidate_pairs(keys).tolist() == [[0, 1]]
+    lsh = MinHashLSH(threshold=0.5, num_perm=128, params=(bands, rows))
+    for i, sig in enumerate(sigs):
+        lsh.insert(str(i), signer.to_minhash(sig))
+    assert sorted(lsh.query(signer.to_minhash(sigs[0]))) == ["0", "1"]
+
+
+def test_candidate_pairs_are_a_star_per_group() -> None:
+    keys = np.array([[5], [5], [5], [7]], dtype=np.uint64)
+    assert candidate_pairs(keys).tolist() == [[0, 1], [0, 2]]
+
+
+def test_sign_texts_and_verify_helpers() -> None:
+    signer = Signer()
+    s = sign_texts(["Hello world again", "Second line here"], signer, [3, 5])
+    assert s.lines.tolist() == [3, 5] and s.paragraphs.shape == (2, 128)
+    assert verify("Hello World", "hello world") == 1.0
+    assert verify("abc", "xyz", cutoff=0.9) == 0.0
+    a = ["one two three four five six", "seven eight nine ten"]
+    assert verify_documents(a, list(reversed(a))) == 1.0
