@@ -156,7 +156,7 @@ def _doc_norms(text: str) -> list[str]:
 def _shingle_set(norms: list[str], size: int) -> set[int]:
     """Word-shingle hashes; the near-dup engine's own when present (same measure)."""
     try:
-        from dedup.neardup.verify import shingle_set
+        from dedup.neardup.verification import shingle_set
     except ImportError:  # engine absent: an equivalent, slower definition
         import zlib
 
