@@ -191,23 +191,23 @@ class IndexStore:
         except (ValueError, TypeError) as exc:
             raise _corrupt(self.path, f"unreadable scheme: {exc}") from None
 
-    def reset(self, scheme: Scheme, corpus: str) -> None:
-        """Empty the index and record a new scheme (a rebuild starts here)."""
-        with self.transaction() as c:
-            c.execute("DELETE FROM bands")
-            c.execute("DELETE FROM paras")
-            c.execute("DELETE FROM docs")
-            c.execute("DELETE FROM meta")
-            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-            c.executemany(
-                "INSERT INTO meta(key, value) VALUES (?, ?)",
-                [
-                    ("scheme", json.dumps(scheme.to_dict(), sort_keys=True)),
-                    ("corpus", corpus),
-                    ("created", now),
-                    ("updated", now),
-                ],
-            )
+    def reset(self, c: sqlite3.Connection, scheme: Scheme, corpus: str) -> None:
+        """Empty the index and record a new scheme (a rebuild starts here); call inside
+        :meth:`transaction`."""
+        c.execute("DELETE FROM bands")
+        c.execute("DELETE FROM paras")
+        c.execute("DELETE FROM docs")
+        c.execute("DELETE FROM meta")
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        c.executemany(
+            "INSERT INTO meta(key, value) VALUES (?, ?)",
+            [
+                ("scheme", json.dumps(scheme.to_dict(), sort_keys=True)),
+                ("corpus", corpus),
+                ("created", now),
+                ("updated", now),
+            ],
+        )
 
     def mark_updated(self, c: sqlite3.Connection) -> None:
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

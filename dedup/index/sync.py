@@ -165,29 +165,37 @@ def _write(store: IndexStore, entries: Iterator[Entry], report: SyncReport) -> N
         flush()
 
 
+def _stale(
+    store: IndexStore, corpus_key: str, config: DedupConfig, ruleset: Any, force: bool
+) -> tuple[Scheme, str | None]:
+    stored = store.scheme()
+    scheme = scheme_for(config, ruleset, previous=stored)
+    stored_corpus = store.meta().get("corpus")
+    if force:
+        return scheme, "rebuild requested"
+    if stored is None:
+        return scheme, NEW if stored_corpus is None else "no scheme recorded"
+    diffs = stored.differences(scheme)
+    if stored_corpus != corpus_key:
+        diffs.append(f"corpus: {stored_corpus} -> {corpus_key}")
+    return scheme, "; ".join(diffs) or None
+
+
 def prepare(
     store: IndexStore, corpus: Path, config: DedupConfig, ruleset: Any, *, force: bool = False
 ) -> tuple[Scheme, str | None]:
     """Make the stored scheme current: returns it and why the index was emptied (or None)."""
-    stored = store.scheme()
-    scheme = scheme_for(config, ruleset, previous=stored)
     corpus_key = str(corpus.resolve())
-    stored_corpus = store.meta().get("corpus")
-    reason: str | None = None
-    if force:
-        reason = "rebuild requested"
-    elif stored is None:
-        reason = NEW if stored_corpus is None else "no scheme recorded"
-    else:
-        diffs = stored.differences(scheme)
-        if stored_corpus != corpus_key:
-            diffs.append(f"corpus: {stored_corpus} -> {corpus_key}")
-        if diffs:
-            reason = "; ".join(diffs)
-    if reason is not None:
-        if reason != NEW:
-            log.warning("%s: rebuilding the index (%s)", store.path, reason)
-        store.reset(scheme, corpus_key)
+    scheme, reason = _stale(store, corpus_key, config, ruleset, force)
+    if reason is None:
+        return scheme, None  # the common case: no write lock taken
+    with store.transaction() as c:
+        # Decide again under the write lock: another process may have just rebuilt it.
+        scheme, reason = _stale(store, corpus_key, config, ruleset, force)
+        if reason is not None:
+            if reason != NEW:
+                log.warning("%s: rebuilding the index (%s)", store.path, reason)
+            store.reset(c, scheme, corpus_key)
     return scheme, reason
 
 

@@ -1,0 +1,180 @@
+"""The persistent index: build, incremental add/change/remove, rebuilds, corruption."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dedup.cli.main import cli
+from dedup.config import DedupConfig, build_config
+from dedup.errors import IndexError_
+from dedup.index.store import IndexStore
+from dedup.index.sync import SyncReport, open_index, update
+from dedup.ruleset import load_rules
+
+REPO = Path(__file__).resolve().parents[2]
+RULES = REPO / "rules"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    dest = tmp_path / "seeds"
+    dest.mkdir()
+    for f in sorted((REPO / "seeds").glob("*.txt")):
+        (dest / f.name).write_bytes(f.read_bytes())
+    return dest
+
+
+def cfg(**neardup: object) -> DedupConfig:
+    return build_config({"rules": (RULES,), "jobs": 1, "neardup": neardup})
+
+
+def sync(index: Path, corpus: Path, config: DedupConfig | None = None) -> SyncReport:
+    config = config or cfg()
+    with open_index(index) as store:
+        return update(store, corpus, config, load_rules(config.rules))[1]
+
+
+def test_build_then_nothing_to_do(tmp_path: Path, corpus: Path) -> None:
+    index = tmp_path / ".dedup" / "index.sqlite"
+    first = sync(index, corpus)
+    assert (first.created, first.added, first.documents, first.rebuilt) == (True, 5, 5, None)
+    # The .dedup folder it created keeps itself out of git.
+    assert (index.parent / ".gitignore").read_text().strip().endswith("*")
+    second = sync(index, corpus)
+    assert (second.created, second.added, second.unchanged) == (False, 0, 5)
+    with IndexStore(index) as store:
+        stats = store.stats()
+        scheme = store.scheme()
+    assert stats["documents"] == 5 and stats["band_rows"] > 0 and stats["line_rows"] > 0
+    assert scheme is not None and (scheme.num_perm, scheme.bands, scheme.rows) == (128, 9, 13)
+
+
+def test_add_change_touch_remove(tmp_path: Path, corpus: Path) -> None:
+    index = tmp_path / "i.sqlite"
+    sync(index, corpus)
+    shutil.copyfile(REPO / "tests" / "data" / "check" / "new_article.txt", corpus / "new.txt")
+    assert (sync(index, corpus).added, sync(index, corpus).added) == (1, 0)
+
+    target = corpus / "new.txt"
+    target.write_text(target.read_text() + "\nOne more closing paragraph for the story.\n")
+    changed = sync(index, corpus)
+    assert (changed.changed, changed.unchanged) == (1, 5)
+
+    # Same bytes, new mtime: hashed, found equal, not re-signed; next scan is the fast path.
+    st = target.stat()
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000_000))
+    touched = sync(index, corpus)
+    assert (touched.changed, touched.unchanged) == (0, 6)
+
+    target.unlink()
+    removed = sync(index, corpus)
+    assert (removed.removed, removed.documents) == (1, 5)
+    with IndexStore(index) as store:
+        assert "new.txt" not in store.file_states()
+        # its band and line rows went with it
+        n_bands = store.conn.execute("SELECT COUNT(*) FROM bands").fetchone()[0]
+    fresh = tmp_path / "fresh.sqlite"
+    sync(fresh, corpus)
+    with IndexStore(fresh) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM bands").fetchone()[0] == n_bands
+
+
+def test_unreadable_corpus_file_is_recorded_not_fatal(tmp_path: Path, corpus: Path) -> None:
+    (corpus / "bad.txt").write_bytes(b"caf\xe9\n")
+    report = sync(tmp_path / "i.sqlite", corpus)
+    assert (report.documents, report.unreadable) == (6, 1)
+
+
+def test_parameter_change_rebuilds_with_a_message(
+    tmp_path: Path, corpus: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    index = tmp_path / "i.sqlite"
+    sync(index, corpus)
+    with caplog.at_level(logging.WARNING, logger="dedup.index"):
+        report = sync(index, corpus, cfg(num_perm=64))
+    assert report.rebuilt is not None and "num_perm: 128 -> 64" in report.rebuilt
+    assert report.added == 5 and "rebuilding the index" in caplog.text
+    with IndexStore(index) as store:
+        scheme = store.scheme()
+    assert scheme is not None and scheme.num_perm == 64
+    assert sync(index, corpus, cfg(num_perm=64)).rebuilt is None
+
+
+def test_cli_announces_rebuild(tmp_path: Path, corpus: Path) -> None:
+    index = tmp_path / "i.sqlite"
+    base = ["--corpus", str(corpus), "--index", str(index), "--rules", str(RULES)]
+    runner = CliRunner()
+    assert runner.invoke(cli, ["index", "build", *base]).exit_code == 0
+    seed = sorted(corpus.glob("*.txt"))[0]
+    result = runner.invoke(cli, ["check", str(seed), *base, "--num-perm", "96"])
+    assert result.exit_code == 0
+    assert "rebuilt: num_perm: 128 -> 96" in result.stderr
+
+
+def test_rule_change_rebuilds(tmp_path: Path, corpus: Path) -> None:
+    index = tmp_path / "i.sqlite"
+    sync(index, corpus)
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    pack = next(rules.glob("*.yaml"))
+    pack.write_text(pack.read_text() + "\n# edited\n")
+    report = sync(index, corpus, build_config({"rules": (rules,), "jobs": 1}))
+    assert report.rebuilt == "rules: rule packs changed"
+
+
+def test_corrupted_index_gives_a_clear_error_and_build_repairs_it(
+    tmp_path: Path, corpus: Path
+) -> None:
+    index = tmp_path / "i.sqlite"
+    index.write_bytes(b"this is not an SQLite database, just garbage bytes" * 100)
+    with pytest.raises(IndexError_) as err:
+        sync(index, corpus)
+    assert "dedup index build" in str(err.value) and str(index) in str(err.value)
+
+    base = ["--corpus", str(corpus), "--index", str(index), "--rules", str(RULES)]
+    runner = CliRunner()
+    seed = sorted(corpus.glob("*.txt"))[0]
+    failed = runner.invoke(cli, ["check", str(seed), *base])
+    assert failed.exit_code == 1 and "dedup index build" in failed.stderr
+    built = runner.invoke(cli, ["index", "build", *base])
+    assert built.exit_code == 0 and "5 documents" in built.stdout
+    assert runner.invoke(cli, ["check", str(seed), *base]).exit_code == 0
+
+
+def test_truncated_index_is_reported_as_corrupt(tmp_path: Path, corpus: Path) -> None:
+    index = tmp_path / "i.sqlite"
+    sync(index, corpus)
+    data = index.read_bytes()
+    for side in (Path(f"{index}-wal"), Path(f"{index}-shm")):
+        side.unlink(missing_ok=True)
+    index.write_bytes(data[:4096] + b"\xff" * 4096)  # header intact, pages destroyed
+    with pytest.raises(IndexError_, match="dedup index build"):
+        sync(index, corpus)
+
+
+def test_foreign_sqlite_file_is_left_alone(tmp_path: Path, corpus: Path) -> None:
+    other = tmp_path / "app.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE users(name TEXT)")
+    with pytest.raises(IndexError_, match="not a dedup index"):
+        sync(other, corpus)
+    with sqlite3.connect(other) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
+    assert tables == ["users"]
+
+
+def test_info(tmp_path: Path, corpus: Path) -> None:
+    index = tmp_path / "i.sqlite"
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["index", "info", "--index", str(index)])
+    assert missing.exit_code == 1 and "dedup index build" in missing.stderr
+    sync(index, corpus)
+    out = runner.invoke(cli, ["index", "info", "--index", str(index)]).stdout
+    assert "documents: 5" in out and "num_perm: 128" in out and "normalization:" in out
