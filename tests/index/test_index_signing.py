@@ -24,7 +24,7 @@ def _norms(name: str) -> list[str]:
 def test_signature_and_band_keys_equal_the_engines(num_perm: int, seed: int, size: int) -> None:
     nd_sig = pytest.importorskip("dedup.neardup.signatures")
     nd_lsh = pytest.importorskip("dedup.neardup.lsh")
-    norms = _norms("003_*.txt") + ["|", "Tiếng Việt: Hà Nội", "a b"]
+    norms = [*_norms("003_*.txt"), "|", "Tiếng Việt: Hà Nội", "a b"]
     signer = nd_sig.Signer(num_perm, seed, size)
     expected = signer.document_signature(signer.paragraph_signatures(norms))
     mine = signing.signature_of(norms, num_perm, seed, size)
