@@ -57,42 +57,32 @@ def band_keys(signatures: U32, bands: int, rows: int) -> U64:
     return keys if signatures.ndim == 2 else keys[0]
 
 
-def candidate_pairs(keys: U64, items: I64 | None = None) -> npt.NDArray[np.int64]:
-    """Pairs of rows sharing at least one band key: int64 array (m, 2), i < j, unique.
+def candidate_pairs(keys: U64) -> npt.NDArray[np.int64]:
+    """Pairs of rows sharing at least one key: int64 array (m, 2), rows i < j, unique, sorted.
 
-    ``keys`` is (n, bands). Each run of equal keys in a band is linked as a star from its
-    first (lowest) row, which is enough for union-find and keeps big groups (boilerplate
-    in thousands of documents) linear instead of quadratic. ``items`` optionally maps rows
-    to other ids before de-duplicating the pairs.
+    ``keys`` is (n, k): band keys (plus, optionally, extra columns such as exact hashes).
+    Keys of different bands never collide (band keys mix in the band number), so all
+    columns are sorted together, once. Each run of equal keys is linked as a star from its
+    lowest row: enough for union-find, and linear instead of quadratic for big groups
+    (boilerplate in thousands of documents).
     """
-    n, bands = keys.shape
+    n = keys.shape[0]
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
-    out: list[npt.NDArray[np.int64]] = []
-    for band in range(bands):
-        col = keys[:, band]
-        order = np.argsort(col, kind="stable")
-        sorted_keys = col[order]
-        same = sorted_keys[1:] == sorted_keys[:-1]
-        if not same.any():
-            continue
-        # run start index for every position: the first position of its run of equal keys
-        starts = np.ones(n, dtype=bool)
-        starts[1:] = ~same
-        run_first = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
-        member = ~starts
-        a = order[run_first[member]]
-        b = order[member]
-        out.append(np.stack([a, b], axis=1))
-    if not out:
+    flat = keys.ravel()
+    rows = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
+    order = np.argsort(flat, kind="stable")  # stable: equal keys stay in row order
+    sorted_keys = flat[order]
+    same = sorted_keys[1:] == sorted_keys[:-1]
+    if not same.any():
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out)
-    if items is not None:
-        pairs = items[pairs]
-    pairs = np.sort(pairs, axis=1)
+    starts = np.ones(len(flat), dtype=bool)
+    starts[1:] = ~same
+    run_first = np.maximum.accumulate(np.where(starts, np.arange(len(flat)), 0))
+    member = ~starts
+    pairs = np.stack([rows[order[run_first[member]]], rows[order[member]]], axis=1)
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    pairs = np.unique(pairs, axis=0)
-    return pairs
+    return np.unique(pairs, axis=0)
 
 
 def exact_pairs(hashes: U64) -> npt.NDArray[np.int64]:

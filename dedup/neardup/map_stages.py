@@ -105,19 +105,29 @@ class CaptionStage:
         kept = [p for p in doc.paragraphs if p.removal is None]
         if len(kept) < 2:
             return doc
-        toks = [tokens(p.norm) for p in kept]
+        toks: dict[int, list[bytes]] = {}
+
+        def toks_of(i: int) -> list[bytes]:
+            if i not in toks:
+                toks[i] = tokens(kept[i].norm)
+            return toks[i]
+
         removed = 0
         # k == 0 is the title: a lead that restates it is no caption echo.
         for k in range(1, len(kept) - 1):
             p = kept[k]
-            if not cfg.caption_min_words <= len(toks[k]) <= cfg.caption_max_words:
+            if p.norm.endswith(TERMINAL) or p.norm.count(" ") + 1 < cfg.caption_min_words:
+                continue  # cheap filters first (a word count never exceeds spaces + 1)
+            if not cfg.caption_min_words <= len(toks_of(k)) <= cfg.caption_max_words:
                 continue
-            if p.norm.endswith(TERMINAL) or capitalised_share(p.norm) < 0.5:
+            if capitalised_share(p.norm) < 0.5:
                 continue
             for j in range(k + 1, min(len(kept), k + 1 + cfg.caption_window)):
                 if not kept[j].norm.endswith(TERMINAL):
                     continue  # the echo is body text: a sentence, not another label
-                score = echo_score(toks[k], toks[j], cfg.caption_similarity, cfg.caption_max_span)
+                score = echo_score(
+                    toks_of(k), toks_of(j), cfg.caption_similarity, cfg.caption_max_span
+                )
                 if score is not None:
                     if p.remove(REASON_CAPTION, twin(doc, kept[j]), round(score, 4)):
                         removed += 1
