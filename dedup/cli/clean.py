@@ -60,6 +60,13 @@ from dedup.cli.common import (
     help="Undecodable bytes: error (strict, default) or U+FFFD (replace).",
 )
 @click.option(
+    "--max-doc-bytes",
+    type=int,
+    default=None,
+    help="Largest document accepted, in bytes (default 64 MiB); a larger one is an input "
+    "error (see --on-error).",
+)
+@click.option(
     "--no-neardup", is_flag=True, default=False, help="Skip the near-duplicate stages (rules only)."
 )
 @click.option("--no-validate", is_flag=True, default=False, help="Skip validation.")
@@ -73,6 +80,7 @@ def command(
     jobs: int | None,
     on_error: str | None,
     encoding_errors: str | None,
+    max_doc_bytes: int | None,
     no_neardup: bool,
     no_validate: bool,
     quiet: bool,
@@ -90,7 +98,11 @@ def command(
     overrides: dict[str, object] = {
         "rules": tuple(rules) or None,
         "jobs": jobs,
-        "input": {"on_error": on_error, "encoding_errors": encoding_errors},
+        "input": {
+            "on_error": on_error,
+            "encoding_errors": encoding_errors,
+            "max_doc_bytes": max_doc_bytes,
+        },
         "neardup": {"enabled": False} if no_neardup else {},
     }
     with error_boundary():

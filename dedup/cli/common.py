@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from dedup.config import DedupConfig, build_config, find_config_file, load_config_file
-from dedup.errors import ConfigError, DedupError, RuleError
+from dedup.errors import ConfigError, DedupError, OutputError, RuleError
 
 # Exit codes (documented in the README and tested):
 EXIT_OK = 0
@@ -46,6 +46,11 @@ def error_boundary() -> Iterator[None]:
         yield
     except (ConfigError, RuleError) as exc:
         raise UsageFailure(str(exc)) from None
+    except OutputError as exc:
+        # --out inside an input is a bad flag value (usage); an unwritable folder is not.
+        if exc.code == "OUT_IN_INPUT":
+            raise UsageFailure(str(exc)) from None
+        raise click.ClickException(str(exc)) from None
     except DedupError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:

@@ -13,6 +13,8 @@ import hashlib
 import logging
 import os
 import re
+import stat
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,7 +109,12 @@ def safe_text_path(doc_id: str) -> str:
 
 def _read_bytes(path: Path, limit: int) -> bytes:
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        # A FIFO or device named *.txt would block or never end: read regular files only.
+        if not stat.S_ISREG(st.st_mode):
+            what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise InputError(f"{what}; expected a text file", path=path, code="UNREADABLE")
+        size = st.st_size
         if size > limit:
             raise InputError(
                 f"file is {size} bytes, over the {limit}-byte limit (--max-doc-bytes)",
@@ -157,7 +164,7 @@ def _jsonl_lines(f: InputFile, cfg: InputConfig) -> Iterator[tuple[int, bytes]]:
     if f.path.name.lower().endswith(".gz"):
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"not a valid gzip file: {exc}", path=f.path) from None
     for number, line in enumerate(raw.splitlines(), start=1):
         if line.strip():
@@ -183,6 +190,16 @@ def _read_jsonl(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
             if text is None:
                 raise InputError("missing 'text'", path=f.path, line=number, code="FIELD")
             url = _record_field(rec, "url", f.path, number)
+            if len(text) > cfg.max_doc_bytes:  # chars <= bytes: cheap check first
+                size = len(text.encode("utf-8", "surrogatepass"))
+                if size > cfg.max_doc_bytes:
+                    raise InputError(
+                        f"text is {size} bytes, over the {cfg.max_doc_bytes}-byte limit "
+                        "(--max-doc-bytes)",
+                        path=f.path,
+                        line=number,
+                        code="TOO_LARGE",
+                    )
         except InputError as exc:
             if cfg.on_error == "fail":
                 raise

@@ -50,10 +50,24 @@ def prepare_output_dir(out_dir: Path) -> None:
         probe.unlink()
         with contextlib.suppress(FileNotFoundError):
             (out_dir / MANIFEST).unlink()
+        _remove_leftovers(out_dir)
     except OSError as exc:
         raise OutputError(
             f"cannot write to the output folder: {exc.strerror}", path=out_dir, code="UNWRITABLE"
         ) from None
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Delete temporary files and folders a killed earlier run left behind (ours only)."""
+    for entry in out_dir.iterdir():
+        name = entry.name
+        if not name.startswith(".") or not (name.endswith(".tmp") or name.startswith(".text.old.")):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
 
 
 def safe_relative(rel: str) -> PurePosixPath:
