@@ -117,6 +117,8 @@ class ShingledBatch:
 
 def shingle_batch(norms: Sequence[str], size: int = 3) -> ShingledBatch:
     """Hash the shingles of many normalised lines with one xxh3 call per token."""
+    if not norms:
+        return ShingledBatch(np.empty(0, dtype=np.uint32), np.zeros(1, dtype=np.int64))
     # One translate + split over the joined lines (bytes.split is far faster than a
     # Unicode regex); a NUL token between lines marks each paragraph's end.
     joined = (" \n ".join(norms).lower() + " \n").encode().translate(_WORD_TABLE)

@@ -96,3 +96,10 @@ def test_sign_texts_and_verify_helpers() -> None:
     assert verify("abc", "xyz", cutoff=0.9) == 0.0
     a = ["one two three four five six", "seven eight nine ten"]
     assert verify_documents(a, list(reversed(a))) == 1.0
+
+
+def test_a_document_without_kept_paragraphs_has_the_empty_signature() -> None:
+    signer = Signer()
+    assert signer.paragraph_signatures([]).shape == (0, 128)
+    s = sign_texts([], signer)
+    assert (s.document == np.iinfo(np.uint32).max).all()
