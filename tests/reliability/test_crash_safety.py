@@ -1,0 +1,110 @@
+"""Crash safety: manifest.json is the commit marker. A run killed at any point leaves no
+manifest (so no folder that claims to be complete), and a rerun succeeds and leaves no
+stale file of an earlier run."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from helpers_reliability import DEDUP, article, jsonl, looks_complete, run_cli, write_corpus
+
+from dedup.api import clean
+from dedup.config import build_config
+
+
+def _started_writing(out: Path) -> bool:
+    return out.is_dir() and any(out.iterdir())
+
+
+def test_sigkill_mid_run_leaves_no_complete_output_and_rerun_succeeds(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", 2000)
+    out = tmp_path / "out"
+    # An earlier complete run in the same folder: the kill must also un-commit it.
+    clean([src / "doc00000.txt"], out, build_config({"jobs": 1}), validate=False)
+    assert looks_complete(out)
+    proc = subprocess.Popen(
+        [str(DEDUP), "clean", str(src), "--out", str(out), "--jobs", "2", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        # The old manifest disappears as soon as the run starts; kill a little after that.
+        while looks_complete(out) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.01)
+        time.sleep(0.5)
+        assert proc.poll() is None, "the run finished before it could be killed; grow the corpus"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not looks_complete(out)
+
+    run = run_cli("clean", src, "--out", out, "--jobs", "1", "--quiet", "--no-validate")
+    assert run.exit_code == 0, run.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["documents"]["in"] == 2000
+    assert len(jsonl(out / "documents.jsonl")) == 2000
+    # No temporary file or staging folder of the killed run is left behind.
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_killed_temporaries_are_removed_on_rerun(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".documents.jsonl.abc123.tmp").write_text("half a line")
+    (out / ".text.xyz.tmp").mkdir()
+    (out / ".text.xyz.tmp" / "doc.txt").write_text("partial")
+    (out / ".text.old.4242").mkdir()
+    (out / "documents.jsonl").write_text('{"doc_id": "stale"}\n')  # no manifest: incomplete
+    clean([src], out, build_config({"jobs": 1}), validate=False)
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    assert [d["doc_id"] for d in jsonl(out / "documents.jsonl")] == [
+        "doc00000.txt",
+        "doc00001.txt",
+        "doc00002.txt",
+    ]
+
+
+def test_rerun_into_a_complete_folder_replaces_it_cleanly(tmp_path: Path) -> None:
+    src = write_corpus(tmp_path / "in", 4)
+    (src / "sub").mkdir()
+    (src / "sub" / "gone.txt").write_text(article(99), encoding="utf-8")
+    out = tmp_path / "out"
+    clean([src], out, build_config({"jobs": 1}), validate=False)
+    assert (out / "text" / "sub" / "gone.txt").is_file()
+    old_manifest = json.loads((out / "manifest.json").read_text())
+
+    (src / "sub" / "gone.txt").unlink()
+    (src / "doc00001.txt").unlink()
+    clean([src], out, build_config({"jobs": 1}), validate=False)
+    files = sorted(p.relative_to(out / "text").as_posix() for p in (out / "text").rglob("*.txt"))
+    assert files == ["doc00000.txt", "doc00002.txt", "doc00003.txt"]
+    assert not (out / "text" / "sub").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["documents"]["in"] == 3 != old_manifest["counts"]["documents"]["in"]
+    # Every file the manifest lists matches its recorded hash: nothing half-replaced.
+    import hashlib
+
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_failed_run_uncommits_the_old_output(tmp_path: Path) -> None:
+    """A run that stops on a bad input after it started writing leaves no manifest: the
+    folder no longer claims to hold the (old) complete result."""
+    src = write_corpus(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    clean([src], out, build_config({"jobs": 1}), validate=False)
+    (src / "zz-bad.txt").write_bytes(b"Title\n\xff\n")
+    run = run_cli("clean", src, "--out", out, "--jobs", "1", "--quiet")
+    assert run.exit_code == 1 and "zz-bad.txt:2" in run.output
+    assert not looks_complete(out)

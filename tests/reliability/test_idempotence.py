@@ -1,0 +1,62 @@
+"""Idempotence: cleaning the cleaned ``text/`` folder removes nothing more and changes no
+kept line (near-duplicate stages on: a first run keeps no cross-document near-duplicate)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from helpers_reliability import SEEDS, article, jsonl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_audit_trail import corpus
+
+from dedup.api import clean
+from dedup.config import build_config
+
+EXAMPLES = int(os.environ.get("DEDUP_PROPERTY_EXAMPLES", "25"))
+
+
+def _twice(src: Path, work: Path) -> tuple[Path, Path]:
+    config = build_config({"jobs": 1})
+    first, second = work / "first", work / "second"
+    clean([src], first, config, validate=False)
+    clean([first / "text"], second, config, validate=False)
+    return first, second
+
+
+def _assert_idempotent(first: Path, second: Path) -> None:
+    assert jsonl(second / "removed.jsonl") == []
+    assert jsonl(second / "edits.jsonl") == []
+    kept = [
+        (d["path"], d["title"], d["text"])
+        for d in jsonl(first / "documents.jsonl")
+        if d["status"] == "kept"
+    ]
+    again = [(d["path"], d["title"], d["text"]) for d in jsonl(second / "documents.jsonl")]
+    assert again == kept
+    assert {d["status"] for d in jsonl(second / "documents.jsonl")} <= {"kept"}
+
+
+def test_seeds_are_idempotent(tmp_path: Path) -> None:
+    first, second = _twice(SEEDS, tmp_path)
+    assert jsonl(first / "removed.jsonl")  # the first run did remove something
+    _assert_idempotent(first, second)
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(corpus(), st.integers(0, 3))
+def test_generated_corpora_are_idempotent(docs: dict[str, str], articles: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in"
+        src.mkdir()
+        for name, text in docs.items():
+            (src / name).write_text(text, encoding="utf-8")
+        for i in range(articles):  # realistic documents beside the odd ones
+            (src / f"article{i}.txt").write_text(article(100 + i), encoding="utf-8")
+        _assert_idempotent(*_twice(src, Path(tmp)))
