@@ -36,9 +36,27 @@ pytestmark = pytest.mark.fuzz
 
 # Bytes with structure: valid/invalid UTF-8, BOMs, NULs, JSON fragments, gzip headers.
 FRAGMENTS = st.sampled_from(
-    [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00", b"\r", b"\n", b"\r\n", b"\xff",
-     b"\xc3", b"\xc3\xa9", b"\xe2\x80\x99", b'{"id": "a", "text": "x"}', b'{"id": 1}',
-     b'{"id": "a", "text": 5}', b"[1, 2]", b"\x1f\x8b\x08\x00", b"PAR1", b"\\u0000", b'"']
+    [
+        b"\xef\xbb\xbf",
+        b"\xff\xfe",
+        b"\xfe\xff",
+        b"\x00",
+        b"\r",
+        b"\n",
+        b"\r\n",
+        b"\xff",
+        b"\xc3",
+        b"\xc3\xa9",
+        b"\xe2\x80\x99",
+        b'{"id": "a", "text": "x"}',
+        b'{"id": 1}',
+        b'{"id": "a", "text": 5}',
+        b"[1, 2]",
+        b"\x1f\x8b\x08\x00",
+        b"PAR1",
+        b"\\u0000",
+        b'"',
+    ]
 )
 BLOBS = st.lists(st.one_of(st.binary(max_size=40), FRAGMENTS), max_size=20).map(b"".join)
 CONFIGS = st.builds(
@@ -50,8 +68,12 @@ CONFIGS = st.builds(
 
 
 @FUZZ
-@given(BLOBS, st.sampled_from(["doc.txt", "doc.jsonl", "doc.jsonl.gz", "doc.parquet"]),
-       CONFIGS, st.booleans())
+@given(
+    BLOBS,
+    st.sampled_from(["doc.txt", "doc.jsonl", "doc.jsonl.gz", "doc.parquet"]),
+    CONFIGS,
+    st.booleans(),
+)
 def test_readers_return_documents_or_input_error(
     data: bytes, name: str, cfg: InputConfig, gz: bool
 ) -> None:
@@ -82,10 +104,12 @@ def test_decoder_is_total(data: bytes, errors: str) -> None:
     assert "\x00" not in text or data.startswith((b"\xff\xfe", b"\xfe\xff"))
 
 
-TEXT = st.text(
-    st.characters(blacklist_categories=("Cs",)), max_size=300
-) | st.lists(st.sampled_from(["a", " ", "\r", "\n", "\r\n", "\u00a0", "\u2028", "\x0b", "\t",
-                              "x y", "\u200b", "\ufeff"]), max_size=60).map("".join)
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300) | st.lists(
+    st.sampled_from(
+        ["a", " ", "\r", "\n", "\r\n", "\u00a0", "\u2028", "\x0b", "\t", "x y", "\u200b", "\ufeff"]
+    ),
+    max_size=60,
+).map("".join)
 
 
 @FUZZ
@@ -103,8 +127,21 @@ def test_segmenter_numbers_every_non_blank_line(text: str) -> None:
 RULESET = load_rules([RULES])
 STAGE = RULESET.stage()
 CHROME = st.sampled_from(
-    ["Log in", "Share:", "Reactions:", "Related news", "Hanoi", "|", "20:51, 2025/01/22",
-     "THE HANOI TIMES — x", "x. Photo: Y", "Tags:", "Read more", "(a+)+$", "a" * 200 + "!"]
+    [
+        "Log in",
+        "Share:",
+        "Reactions:",
+        "Related news",
+        "Hanoi",
+        "|",
+        "20:51, 2025/01/22",
+        "THE HANOI TIMES — x",
+        "x. Photo: Y",
+        "Tags:",
+        "Read more",
+        "(a+)+$",
+        "a" * 200 + "!",
+    ]
 )
 RULE_TEXT = st.lists(st.one_of(CHROME, st.text(max_size=80)), max_size=30).map("\n".join)
 
