@@ -374,3 +374,15 @@ def test_a_real_process_prints_one_line_and_no_traceback(tmp_path: Path) -> None
     run = run_process(*clean_args(src, tmp_path / "out"))
     line = _assert_one_line_error(run, 1, "bad.txt:2", "not valid UTF-8")
     assert run.output.strip() == line
+
+
+def test_document_whose_every_line_is_chrome_is_rejected_not_a_crash(tmp_path: Path) -> None:
+    """Regression: with near-dup stages on, a document left with no kept line after the
+    rules used to crash the signer (IndexError in shingle_batch([]))."""
+    src = _folder(tmp_path, "chrome.txt", b"Log in\nShare:\n")
+    out = tmp_path / "out"
+    run = run_cli(*clean_args(src, out))
+    assert run.exit_code == 0 and "Traceback" not in run.output, run.output
+    docs = {d["doc_id"]: d for d in jsonl(out / "documents.jsonl")}
+    assert docs["chrome.txt"]["status"] == "rejected"
+    assert docs["chrome.txt"]["reject_reason"].startswith("empty after cleaning")
