@@ -257,8 +257,9 @@ def _boilerplate(
                     item.shown,
                     p.line,
                     "W-BOILERPLATE",
-                    f"line also occurs in {n} of {others} corpus documents and no rule removes "
-                    f"it: {_short(p.text)!r}; to remove it everywhere add to a rule pack: "
+                    f"line also occurs in {n} of {others} corpus documents (copies counted once) "
+                    f"and no rule removes it: {_short(p.text)!r}; to remove it everywhere add "
+                    "to a rule pack: "
                     f"{_rule_snippet(p.norm, n, others)}",
                     severity="warning",
                     rule=_rule_snippet(p.norm, n, others),

@@ -52,19 +52,12 @@ CREATE TABLE IF NOT EXISTS docs(
     keys BLOB,
     paras BLOB
 );
+CREATE INDEX IF NOT EXISTS docs_stat ON docs(path, size, mtime_ns);
 CREATE TABLE IF NOT EXISTS bands(
     key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS paras(
     hash INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(hash, doc)) WITHOUT ROWID;
 """
-
-
-@dataclass(frozen=True, slots=True)
-class FileState:
-    id: int
-    size: int
-    mtime_ns: int
-    sha256: str
 
 
 @dataclass(slots=True)
@@ -148,7 +141,8 @@ class IndexStore:
                 "refusing to touch it; pass another --index",
                 path=self.path,
             )
-        if not {"meta", "docs", "bands", "paras"} <= tables:
+        indexes = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        if not {"meta", "docs", "bands", "paras"} <= tables or "docs_stat" not in indexes:
             with self.transaction():
                 # One statement at a time: executescript() would commit our transaction.
                 for statement in _SCHEMA.split(";"):
@@ -215,10 +209,20 @@ class IndexStore:
 
     # --- documents --------------------------------------------------------------------
 
-    def file_states(self) -> dict[str, FileState]:
+    def file_stats(self) -> dict[str, tuple[int, int]]:
+        """``path -> (size, mtime_ns)`` of every stored file (read from a covering index,
+        so the rows with their text are not touched)."""
         with guard(self.path):
-            rows = self.conn.execute("SELECT path, id, size, mtime_ns, sha256 FROM docs")
-            return {r[0]: FileState(r[1], r[2], r[3], r[4]) for r in rows}
+            rows = self.conn.execute("SELECT path, size, mtime_ns FROM docs INDEXED BY docs_stat")
+            return {r[0]: (r[1], r[2]) for r in rows}
+
+    def sha256_of(self, path: str) -> str | None:
+        with guard(self.path):
+            row = self.conn.execute("SELECT sha256 FROM docs WHERE path = ?", (path,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, c: sqlite3.Connection, key: str, value: str) -> None:
+        c.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     def touch(self, c: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> None:
         """Same content, new mtime: remember it so the next scan takes the fast path."""
@@ -285,26 +289,26 @@ class IndexStore:
     def paragraph_counts(
         self, hashes: Sequence[int], exclude: Sequence[str] = ()
     ) -> dict[int, int]:
-        """For each line hash: in how many indexed documents it occurs (``exclude`` not counted)."""
+        """For each line hash: how many indexed documents contain it, copies of one article
+        (same title) counted once; documents at ``exclude`` paths are not counted."""
         if not hashes:
             return {}
         unique = sorted(set(hashes))
+        skip = sorted(set(exclude))
         out: dict[int, int] = {}
         with guard(self.path):
-            skip_ids = {
-                r[0]
-                for p in exclude
-                for r in self.conn.execute("SELECT id FROM docs WHERE path = ?", (p,))
-            }
             # SQLite limits bound parameters (32766 by default); lines of one file are fewer.
             for start in range(0, len(unique), 900):
                 chunk = unique[start : start + 900]
                 marks = ",".join("?" * len(chunk))
-                for h, doc in self.conn.execute(
-                    f"SELECT hash, doc FROM paras WHERE hash IN ({marks})", chunk
-                ):
-                    if doc not in skip_ids:
-                        out[h] = out.get(h, 0) + 1
+                not_in = ",".join("?" * len(skip))
+                rows = self.conn.execute(
+                    f"SELECT p.hash, COUNT(DISTINCT d.title) FROM paras AS p "
+                    f"JOIN docs AS d ON d.id = p.doc WHERE p.hash IN ({marks}) "
+                    f"AND d.path NOT IN ({not_in}) GROUP BY p.hash",
+                    [*chunk, *skip],
+                )
+                out.update((h, n) for h, n in rows)
         return out
 
     def stats(self) -> dict[str, Any]:

@@ -77,7 +77,7 @@ def test_add_change_touch_remove(tmp_path: Path, corpus: Path) -> None:
     removed = sync(index, corpus)
     assert (removed.removed, removed.documents) == (1, 5)
     with IndexStore(index) as store:
-        assert "new.txt" not in store.file_states()
+        assert "new.txt" not in store.file_stats()
         # its band and line rows went with it
         n_bands = store.conn.execute("SELECT COUNT(*) FROM bands").fetchone()[0]
     fresh = tmp_path / "fresh.sqlite"
