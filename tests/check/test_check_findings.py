@@ -208,3 +208,21 @@ def test_bad_rule_pack_raises(tmp_path: Path, corpus: Path, index_path: Path) ->
     cfg = build_config({"rules": (pack,), "jobs": 1})
     with pytest.raises(RuleError):
         check_files([SEED_001], cfg, corpus, index_path)
+
+
+def test_copies_of_one_article_are_not_boilerplate(
+    tmp_path: Path, index_path: Path, config: DedupConfig
+) -> None:
+    # Five copies of one article (same title) share every line: that is duplication, not
+    # site chrome, so its lines are not reported as boilerplate.
+    corpus = tmp_path / "copies"
+    corpus.mkdir()
+    text = (Path(__file__).parents[1] / "data" / "check" / "new_article.txt").read_text()
+    for i in range(5):
+        (corpus / f"{i}.txt").write_text(text)
+    other = tmp_path / "other.txt"
+    lines = text.splitlines()
+    other.write_text(
+        "A different title\n\n" + " ".join(["new words"] * 20) + "\n" + lines[2] + "\n"
+    )
+    assert codes(check_files([other], config, corpus, index_path)) == []
