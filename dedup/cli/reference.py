@@ -36,7 +36,12 @@ def render() -> str:
             continue
         # A fixed width: the output must not depend on the terminal it runs in.
         with click.Context(
-            cmd, info_name=" ".join(path), terminal_width=96, max_content_width=96
+            cmd,
+            info_name=" ".join(path),
+            terminal_width=96,
+            max_content_width=96,
+            # as inherited from the group's context_settings when the CLI really runs
+            help_option_names=["-h", "--help"],
         ) as ctx:
             help_text = cmd.get_help(ctx)
         parts += [f"#### `{' '.join(path)}`", "", "```text", help_text.rstrip(), "```", ""]

@@ -107,7 +107,11 @@ class CompiledRule:
         elif isinstance(model, CutAfterRule):
             self._cut(paragraphs, indices, model.include_marker)
         elif isinstance(model, StripRule):
-            self._strip_text(paragraphs, indices, model.replace)
+            # An edit applies to lines that survive, and its head/tail is counted among them:
+            # otherwise chrome above a dateline would push it out of reach on the first run
+            # and into reach on a rerun over the cleaned text (not idempotent).
+            kept = [p for p in paragraphs if p.kept]
+            self._strip_text(kept, scope(where, len(kept)), model.replace)
         else:
             self._drop_run(paragraphs, indices, model)
 
