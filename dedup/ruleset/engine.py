@@ -24,7 +24,7 @@ from dedup.ruleset.models import (
     Where,
     _Matcher,
 )
-from dedup.ruleset.patterns import Pattern
+from dedup.ruleset.patterns import Pattern, PatternBank
 from dedup.text.normalize import normalize
 
 
@@ -83,6 +83,49 @@ class LineMatcher:
         return False
 
 
+class Presence:
+    """Which patterns occur anywhere in one document (from the rule set's PatternBank).
+
+    Most rules fire on few documents; knowing up front that none of a rule's patterns (or
+    exact lines) occurs lets the rule skip the per-line loop entirely.
+    """
+
+    __slots__ = ("_folded", "bank", "hits", "texts", "unknown")
+
+    def __init__(self, bank: PatternBank, paragraphs: Sequence[Paragraph]) -> None:
+        self.bank = bank
+        self.hits: set[int] = set()
+        self.texts: set[str] = set()
+        self.unknown = False
+        self._folded: set[str] | None = None
+        for p in paragraphs:
+            self.add(p)
+
+    def add(self, p: Paragraph) -> None:
+        for text in (p.norm, p.raw, p.text):
+            if text in self.texts:
+                continue
+            self.texts.add(text)
+            hits = self.bank.matches(text)
+            if hits is None:
+                self.unknown = True  # too long for the bank: rules check line by line
+            else:
+                self.hits.update(hits)
+        self._folded = None
+
+    def has(self, pattern: Pattern) -> bool:
+        return pattern.bank_index in self.hits
+
+    def has_exact(self, matcher: LineMatcher) -> bool:
+        if not matcher.exact:
+            return False
+        if matcher.ignore_case:
+            if self._folded is None:
+                self._folded = {t.casefold() for t in self.texts}
+            return not matcher.exact.isdisjoint(self._folded)
+        return not matcher.exact.isdisjoint(self.texts)
+
+
 class CompiledRule:
     """One rule ready to run; ``full_id`` is ``pack/id``."""
 
@@ -98,7 +141,33 @@ class CompiledRule:
             self._run_line = None if model.line is None else Pattern(model.line)
             self._run_start = None if model.start is None else Pattern(model.start)
 
-    def apply(self, paragraphs: list[Paragraph], *, scoped: bool = True) -> None:
+    def patterns(self) -> list[Pattern]:
+        """The rule's line patterns (matched in bulk by the rule set's PatternBank)."""
+        found: list[Pattern] = list(self._matcher.regex) if self._matcher is not None else []
+        if self._strip is not None:
+            found.append(self._strip)
+        if isinstance(self.model, DropRunRule):
+            found.extend(p for p in (self._run_line, self._run_start) if p is not None)
+        return found
+
+    def may_fire(self, present: Presence) -> bool:
+        """False when no line of the document can match: the rule is skipped whole."""
+        if present.unknown:
+            return True
+        if self._strip is not None:
+            return present.has(self._strip)
+        if isinstance(self.model, DropRunRule):
+            return any(present.has(p) for p in (self._run_line, self._run_start) if p is not None)
+        m = self._matcher
+        if m is None or m.fuzzy:
+            return True
+        return any(present.has(r) for r in m.regex) or present.has_exact(m)
+
+    def apply(
+        self, paragraphs: list[Paragraph], *, scoped: bool = True, present: Presence | None = None
+    ) -> None:
+        if present is not None and not self.may_fire(present):
+            return
         where = self.model.where if scoped else None
         indices = scope(where, len(paragraphs))
         model = self.model
@@ -111,7 +180,7 @@ class CompiledRule:
             # otherwise chrome above a dateline would push it out of reach on the first run
             # and into reach on a rerun over the cleaned text (not idempotent).
             kept = [p for p in paragraphs if p.kept]
-            self._strip_text(kept, scope(where, len(kept)), model.replace)
+            self._strip_text(kept, scope(where, len(kept)), model.replace, present)
         else:
             self._drop_run(paragraphs, indices, model)
 
@@ -131,7 +200,13 @@ class CompiledRule:
                     p.remove(REASON_RULE, self.full_id)
                 return
 
-    def _strip_text(self, paragraphs: list[Paragraph], indices: range, replace: str) -> None:
+    def _strip_text(
+        self,
+        paragraphs: list[Paragraph],
+        indices: range,
+        replace: str,
+        present: Presence | None = None,
+    ) -> None:
         assert self._strip is not None
         for i in indices:
             p = paragraphs[i]
@@ -143,6 +218,8 @@ class CompiledRule:
             p.edits.append(Edit(self.full_id, p.text, after))
             p.text = after
             p.norm = normalize(after)
+            if present is not None:
+                present.add(p)  # later rules may match the edited line
             if not after:
                 p.remove(REASON_EMPTY, self.full_id)
 

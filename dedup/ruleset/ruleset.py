@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from dedup.model import REASON_EMPTY, REASON_RULE, Document
-from dedup.ruleset.engine import Applicability, CompiledRule
+from dedup.ruleset.engine import Applicability, CompiledRule, Presence
 from dedup.ruleset.examples import ExampleResult, run_examples
 from dedup.ruleset.loader import LoadedPack, load_packs
+from dedup.ruleset.patterns import Pattern, PatternBank
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,14 @@ def _compile(loaded: LoadedPack) -> Pack:
     )
 
 
+def _patterns(pack: Pack) -> list[Pattern]:
+    """Every line pattern of a pack (applicability and rules), for the shared bank."""
+    found = [pattern for pattern, _, _ in pack.applicability.lines]
+    for rule in pack.rules:
+        found.extend(rule.patterns())
+    return found
+
+
 class RulesStage:
     """The map stage (``dedup.pipeline.DocumentStage``) that applies a :class:`RuleSet`."""
 
@@ -70,6 +79,7 @@ class RuleSet:
     def __init__(self, packs: Sequence[Pack]) -> None:
         order = sorted(range(len(packs)), key=lambda i: (packs[i].priority, i))
         self.packs = [packs[i] for i in order]
+        self.bank = PatternBank([pat for pack in self.packs for pat in _patterns(pack)])
 
     def __len__(self) -> int:
         return sum(len(p.rules) for p in self.packs)
@@ -80,9 +90,13 @@ class RuleSet:
 
     def apply(self, doc: Document) -> Document:
         """Run every applicable rule on ``doc`` in place; returns it."""
-        for pack in self.applicable(doc):
+        packs = self.applicable(doc)
+        if not packs:
+            return doc
+        present = Presence(self.bank, doc.paragraphs)
+        for pack in packs:
             for rule in pack.rules:
-                rule.apply(doc.paragraphs)
+                rule.apply(doc.paragraphs, present=present)
         return doc
 
     def stage(self) -> RulesStage:
