@@ -97,3 +97,55 @@ class Document:
 
     def removed(self) -> list[Paragraph]:
         return [p for p in self.paragraphs if p.removal is not None]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Documents cross process boundaries twice per run; the default pickling of slotted
+        # dataclasses calls Python code per paragraph and repeats equal strings. Parallel
+        # lists, with None for "same as the previous form", pickle ~2x smaller and faster.
+        ps = self.paragraphs
+        texts = [None if p.text == p.raw else p.text for p in ps]
+        norms = [None if p.norm == p.text else p.norm for p in ps]
+        extra = [
+            (
+                i,
+                None
+                if p.removal is None
+                else (p.removal.reason, p.removal.detail, p.removal.similarity),
+                [(e.rule, e.before, e.after) for e in p.edits],
+            )
+            for i, p in enumerate(ps)
+            if p.removal is not None or p.edits
+        ]
+        fields = (self.doc_id, self.source, self.url, self.status, self.duplicate_of)
+        more = (self.similarity, self.reject_reason, self.text_path, self.meta)
+        return _rebuild_document, (
+            fields + more,
+            [p.line for p in ps],
+            [p.raw for p in ps],
+            texts,
+            norms,
+            extra,
+        )
+
+
+def _rebuild_document(
+    fields: tuple[Any, ...],
+    lines: list[int],
+    raws: list[str],
+    texts: list[str | None],
+    norms: list[str | None],
+    extra: list[tuple[int, tuple[Any, ...] | None, list[tuple[str, str, str]]]],
+) -> Document:
+    paragraphs = []
+    for line, raw, text, norm in zip(lines, raws, texts, norms, strict=True):
+        text = raw if text is None else text
+        paragraphs.append(Paragraph(line, raw, text, text if norm is None else norm))
+    for i, removal, edits in extra:
+        p = paragraphs[i]
+        if removal is not None:
+            p.removal = Removal(*removal)
+        p.edits = [Edit(*e) for e in edits]
+    doc_id, source, url, status, duplicate_of, similarity, reject, text_path, meta = fields
+    return Document(
+        doc_id, source, paragraphs, url, status, duplicate_of, similarity, reject, text_path, meta
+    )
