@@ -176,11 +176,8 @@ class CompiledRule:
         elif isinstance(model, CutAfterRule):
             self._cut(paragraphs, indices, model.include_marker)
         elif isinstance(model, StripRule):
-            # An edit applies to lines that survive, and its head/tail is counted among them:
-            # otherwise chrome above a dateline would push it out of reach on the first run
-            # and into reach on a rerun over the cleaned text (not idempotent).
-            kept = [p for p in paragraphs if p.kept]
-            self._strip_text(kept, scope(where, len(kept)), model.replace, present)
+            # Strip rules have no scope (models.StripRule): position-free, so idempotent.
+            self._strip_text(paragraphs, indices, model.replace, present)
         else:
             self._drop_run(paragraphs, indices, model)
 
@@ -280,7 +277,7 @@ class Applicability:
         self.domains = [d.lower().lstrip(".") for d in model.url_domain]
         self.globs = list(model.path_glob)
 
-    def applies(self, doc: Document) -> bool:
+    def applies(self, doc: Document, present: Presence | None = None) -> bool:
         if self.any:
             return True
         if self.domains and doc.url:
@@ -292,6 +289,8 @@ class Applicability:
             return True
         paras: Sequence[Paragraph] = doc.paragraphs
         for pattern, match_on, where in self.lines:
+            if present is not None and not present.unknown and not present.has(pattern):
+                continue  # occurs nowhere in the document: no need to scan its scope
             if any(pattern.search(subject(paras[i], match_on)) for i in scope(where, len(paras))):
                 return True
         return False

@@ -40,6 +40,8 @@ class _Converter:
         self.errors = errors
         self.lines: dict[Loc, int] = {}
         self.nodes = 0
+        # Collection nodes being converted: meeting one again is a cycle (``&a [*a]``).
+        self._open: set[int] = set()
         self._scalars = yaml.constructor.SafeConstructor()
 
     def convert(self, node: yaml.Node, loc: Loc = ()) -> Any:
@@ -52,6 +54,17 @@ class _Converter:
             raise yaml.constructor.ConstructorError(
                 None, None, f"unsupported YAML tag {node.tag!r} (quote the value)", node.start_mark
             )
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self._open:
+                raise _Recursive(node.start_mark.line + 1)
+            self._open.add(id(node))
+            try:
+                return self._collection(node, loc)
+            finally:
+                self._open.discard(id(node))
+        return self._scalars.construct_object(node, deep=True)
+
+    def _collection(self, node: yaml.CollectionNode, loc: Loc) -> Any:
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -66,9 +79,7 @@ class _Converter:
                 self.lines[(*loc, key)] = key_line
                 out[key] = self.convert(value_node, (*loc, key))
             return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return self._scalars.construct_object(node, deep=True)
+        return [self.convert(item, (*loc, i)) for i, item in enumerate(node.value)]
 
     def _error(self, line: int, field: str | None, message: str) -> None:
         self.errors.append(ErrorRecord(self.path, line, field or None, message))
@@ -76,6 +87,12 @@ class _Converter:
 
 class _TooBig(Exception):
     pass
+
+
+class _Recursive(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
 
 
 def _dotted(loc: Sequence[str | int]) -> str:
@@ -191,6 +208,11 @@ def load_pack(path: Path, errors: list[ErrorRecord]) -> LoadedPack | None:
         data = conv.convert(root)
     except _TooBig:
         errors.append(ErrorRecord(name, 1, "yaml", f"more than {MAX_NODES} nodes (alias bomb?)"))
+        return None
+    except _Recursive as exc:
+        errors.append(
+            ErrorRecord(name, exc.line, "yaml", "recursive alias (an anchor inside itself)")
+        )
         return None
     except yaml.MarkedYAMLError as exc:  # e.g. an unsafe or unknown !!tag
         errors.append(ErrorRecord(name, _mark_line(exc), "yaml", f"YAML error: {exc.problem}"))

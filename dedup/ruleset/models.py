@@ -160,6 +160,18 @@ class StripRule(_RuleBase):
     regex: Regex
     replace: str = ""
 
+    @model_validator(mode="after")
+    def _unscoped(self) -> StripRule:
+        # A scope counts lines, and the near-duplicate stages remove lines after the rules
+        # run: a rerun over the cleaned text would see a dateline come into reach and strip
+        # it (not idempotent). A strip rule's regex is its only anchor.
+        if self.where is not None:
+            raise ValueError(
+                "strip rules take no where: anchor the regex instead (a scope counts lines "
+                "that near-duplicate stages may remove later, so a rerun could strip more)"
+            )
+        return self
+
 
 class DropRunRule(_RuleBase):
     """Consecutive lines: each matching ``line`` (at least ``min_run``), or blocks headed by

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dedup.model import REASON_EMPTY, REASON_RULE, Document
+from dedup.model import REASON_EMPTY, REASON_RULE, Document, Paragraph
 from dedup.ruleset.engine import Applicability, CompiledRule, Presence
 from dedup.ruleset.examples import ExampleResult, run_examples
 from dedup.ruleset.loader import LoadedPack, load_packs
@@ -84,16 +84,14 @@ class RuleSet:
     def __len__(self) -> int:
         return sum(len(p.rules) for p in self.packs)
 
-    def applicable(self, doc: Document) -> list[Pack]:
+    def applicable(self, doc: Document, present: Presence | None = None) -> list[Pack]:
         """Packs that apply, decided on the document as it came in, before any rule ran."""
-        return [p for p in self.packs if p.applicability.applies(doc)]
+        return [p for p in self.packs if p.applicability.applies(doc, present)]
 
     def apply(self, doc: Document) -> Document:
         """Run every applicable rule on ``doc`` in place; returns it."""
-        packs = self.applicable(doc)
-        if not packs:
-            return doc
         present = Presence(self.bank, doc.paragraphs)
+        packs = self.applicable(doc, present)
         for pack in packs:
             for rule in pack.rules:
                 rule.apply(doc.paragraphs, present=present)
@@ -104,7 +102,17 @@ class RuleSet:
 
     def would_remove(self, doc: Document) -> list[tuple[int, str]]:
         """(line, rule id) of kept paragraphs the rules would remove now (on a copy)."""
-        trial = copy.deepcopy(doc)
+        # A light copy, not copy.deepcopy (which dominated validation): rules only replace
+        # a paragraph's text/norm/removal and append to its edits, so fresh Paragraph
+        # objects with fresh edit lists keep ``doc`` untouched.
+        trial = dataclasses.replace(
+            doc,
+            paragraphs=[
+                Paragraph(p.line, p.raw, p.text, p.norm, p.removal, list(p.edits))
+                for p in doc.paragraphs
+            ],
+            meta=dict(doc.meta),
+        )
         self.apply(trial)
         out = []
         for before, after in zip(doc.paragraphs, trial.paragraphs, strict=True):
