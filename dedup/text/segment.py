@@ -33,8 +33,7 @@ def segment(text: str) -> list[Paragraph]:
     """Paragraphs of ``text``: every non-blank line with its 1-based line number."""
     paragraphs: list[Paragraph] = []
     for number, raw in enumerate(split_lines(text), start=1):
-        if is_blank(raw):
-            continue
         stripped = raw.strip()
-        paragraphs.append(Paragraph(line=number, raw=raw, text=stripped, norm=normalize(raw)))
+        if stripped:  # blank lines only separate paragraphs
+            paragraphs.append(Paragraph(number, raw, stripped, normalize(stripped)))
     return paragraphs
