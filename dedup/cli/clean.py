@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,6 +17,9 @@ from dedup.cli.common import (
     load_config,
     stderr_is_tty,
 )
+from dedup.cli.options import model_options, section_overrides
+from dedup.neardup.config import NearDupConfig
+from dedup.validate.config import ValidationConfig
 
 
 @click.command(name="clean")
@@ -66,11 +70,10 @@ from dedup.cli.common import (
     help="Largest document accepted, in bytes (default 64 MiB); a larger one is an input "
     "error (see --on-error).",
 )
-@click.option(
-    "--no-neardup", is_flag=True, default=False, help="Skip the near-duplicate stages (rules only)."
-)
 @click.option("--no-validate", is_flag=True, default=False, help="Skip validation.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
+@model_options("neardup", NearDupConfig)
+@model_options("validation", ValidationConfig)
 @config_option
 def command(
     inputs: tuple[Path, ...],
@@ -81,10 +84,10 @@ def command(
     on_error: str | None,
     encoding_errors: str | None,
     max_doc_bytes: int | None,
-    no_neardup: bool,
     no_validate: bool,
     quiet: bool,
     config_file: Path | None,
+    **section_flags: Any,
 ) -> None:
     """Clean INPUT... (txt folders, .txt, .jsonl[.gz], .parquet) into --out.
 
@@ -103,7 +106,7 @@ def command(
             "encoding_errors": encoding_errors,
             "max_doc_bytes": max_doc_bytes,
         },
-        "neardup": {"enabled": False} if no_neardup else {},
+        **section_overrides(section_flags),
     }
     with error_boundary():
         config = load_config(config_file, overrides)
