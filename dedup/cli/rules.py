@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from dedup.cli.common import UsageFailure, error_boundary
 from dedup.config import bundled_rules_dir
 from dedup.errors import RuleError
 from dedup.ruleset import RuleSet, load_rules
@@ -14,14 +15,18 @@ _PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
 
 def _load(paths: tuple[Path, ...]) -> RuleSet:
-    """Load packs (default: the bundled ones); invalid packs exit 2 with file:line lines."""
+    """Load packs (default: the bundled ones); invalid packs exit 2 with file:line lines.
+
+    Callers run inside ``error_boundary``, so any other failure is one line, not a
+    traceback (DEDUP_DEBUG=1 shows it).
+    """
     try:
         return load_rules(list(paths) or [bundled_rules_dir()])
     except RuleError as exc:
+        # One problem per line (a pack may have many), then click's one "Error:" line.
         for line in str(exc).splitlines():
             click.echo(line, err=True)
-        click.echo("error: invalid rule pack", err=True)
-        raise SystemExit(2) from None
+        raise UsageFailure("invalid rule pack") from None
 
 
 @click.group(name="rules")
@@ -46,9 +51,10 @@ def lint(paths: tuple[Path, ...]) -> None:
     Example:
       dedup rules lint rules/hanoitimes.yaml
     """
-    ruleset = _load(paths)
-    for pack in ruleset.packs:
-        click.echo(f"{pack.path}: ok ({pack.name}, {len(pack.rules)} rules)")
+    with error_boundary():
+        ruleset = _load(paths)
+        for pack in ruleset.packs:
+            click.echo(f"{pack.path}: ok ({pack.name}, {len(pack.rules)} rules)")
 
 
 @command.command(name="test")
@@ -64,7 +70,8 @@ def test(paths: tuple[Path, ...], verbose: bool) -> None:
     Example:
       dedup rules test rules/ -v
     """
-    results = _load(paths).run_examples()
+    with error_boundary():
+        results = _load(paths).run_examples()
     failed = [r for r in results if not r.ok]
     for result in results:
         if verbose or not result.ok:

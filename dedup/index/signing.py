@@ -30,6 +30,8 @@ U64 = npt.NDArray[np.uint64]
 
 _P: Final = 0x9E3779B97F4A7C15  # the engine's n-gram multiplier
 _M64: Final = (1 << 64) - 1
+# Shingles per MinHash block: a (num_perm x block) uint32 matrix of 128 x 8192 is 4 MiB.
+_BLOCK_SHINGLES: Final = 8192
 # The engine's band-row multipliers (dedup.neardup.lsh._MULTS): fixed, keys are persisted.
 _MULTS: Final = np.random.RandomState(20240607).randint(
     0, 2**62, size=1024, dtype=np.uint64
@@ -121,10 +123,15 @@ def minhash(shingles: Iterable[int], num_perm: int, seed: int) -> U32:
         return np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     a, b = permutations(num_perm, seed)
     mixed = _fmix32(hashes)
+    # Blocks of shingles with a running minimum: a (num_perm x n) matrix for a 50 MB
+    # one-line document would be gigabytes; min is associative, so values are unchanged.
+    out = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     with np.errstate(over="ignore"):
-        perm = np.multiply.outer(a, mixed)
-        perm += b[:, None]
-    return np.asarray(perm.min(axis=1), dtype=np.uint32)
+        for lo in range(0, len(mixed), _BLOCK_SHINGLES):
+            perm = np.multiply.outer(a, mixed[lo : lo + _BLOCK_SHINGLES])
+            perm += b[:, None]
+            np.minimum(out, perm.min(axis=1), out=out)
+    return out
 
 
 def _fmix64(h: U64) -> U64:

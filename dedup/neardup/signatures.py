@@ -206,6 +206,12 @@ class Signer:
             start = batch.offsets[p]
             q = int(np.searchsorted(batch.offsets, start + _BLOCK_SHINGLES, side="right")) - 1
             q = min(max(q, p + 1), n)
+            if q == p + 1 and counts[p] > _BLOCK_SHINGLES:
+                # One paragraph bigger than a block (a 50 MB line is ~10 M shingles): a
+                # running minimum over blocks of its shingles keeps memory at one block.
+                out[:, p] = self._running_min(mixed[start : batch.offsets[q]])
+                p = q
+                continue
             block = mixed[start : batch.offsets[q]]
             perm = np.multiply.outer(self._a, block)
             perm += self._b[:, None]
@@ -220,6 +226,15 @@ class Signer:
                     out[:, p + idx] = np.minimum.reduceat(perm, local[idx], axis=1)
             p = q
         return out.T
+
+    def _running_min(self, mixed: U32) -> U32:
+        # min is associative, so the blockwise minimum is bit-identical to the one-shot one.
+        acc = self.empty.copy()
+        for lo in range(0, len(mixed), _BLOCK_SHINGLES):
+            perm = np.multiply.outer(self._a, mixed[lo : lo + _BLOCK_SHINGLES])
+            perm += self._b[:, None]
+            np.minimum(acc, perm.min(axis=1), out=acc)
+        return acc
 
     def paragraph_signatures(self, norms: Sequence[str]) -> U32:
         """Signatures of normalised lines: uint32 array (len(norms), num_perm)."""

@@ -160,17 +160,18 @@ class StripRule(_RuleBase):
     regex: Regex
     replace: str = ""
 
-    @model_validator(mode="after")
-    def _unscoped(self) -> StripRule:
+    @field_validator("where")
+    @classmethod
+    def _unscoped(cls, value: Where | None) -> Where | None:
         # A scope counts lines, and the near-duplicate stages remove lines after the rules
         # run: a rerun over the cleaned text would see a dateline come into reach and strip
         # it (not idempotent). A strip rule's regex is its only anchor.
-        if self.where is not None:
+        if value is not None:
             raise ValueError(
                 "strip rules take no where: anchor the regex instead (a scope counts lines "
                 "that near-duplicate stages may remove later, so a rerun could strip more)"
             )
-        return self
+        return value
 
 
 class DropRunRule(_RuleBase):

@@ -224,11 +224,6 @@ def test_fifty_megabyte_single_line(tmp_path: Path) -> None:
     assert looks_complete(out)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="neardup Signer.minhash_batch never splits one paragraph: a paragraph of n "
-    "shingles allocates a (num_perm x n) uint32 array (50 MB line: 4.7 GB, 39 s)",
-)
 def test_neardup_memory_is_bounded_on_a_huge_paragraph() -> None:
     import tracemalloc
 

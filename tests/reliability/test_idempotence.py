@@ -7,7 +7,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import pytest
 from helpers_reliability import SEEDS, article, jsonl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -66,12 +65,6 @@ def test_generated_corpora_are_idempotent(docs: dict[str, str], articles: int) -
         _assert_idempotent(*_twice(src, Path(tmp)), edits=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="head-scoped strip rule (hanoitimes/dateline, where head: 6) counts the kept "
-    "lines in the map phase, but near-dup 'repeated' removes lines later (reduce phase); "
-    "on the rerun those lines are gone and the dateline comes into reach (edit, not removal)",
-)
 def test_strip_scope_and_later_removals(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()

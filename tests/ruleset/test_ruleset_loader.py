@@ -118,3 +118,21 @@ def test_bundled_packs_load() -> None:
     for pack in described:
         assert len(pack["sha256"]) == 64
         assert all(r["id"].startswith(pack["pack"] + "/") and r["why"] for r in pack["rules"])
+
+
+def test_strip_rule_with_a_scope_is_rejected(tmp_path: Path) -> None:
+    # A scope counts lines that near-dup stages remove later: a rerun could strip more.
+    path = write_pack(
+        tmp_path,
+        GOOD_HEAD
+        + "  - id: d\n    kind: strip\n    why: w\n    where: {head: 6}\n    regex: '^X'\n",
+    )
+    [(line, field, message)] = errors_of(path)
+    assert (line, field) == (7, "rules[0].where")
+    assert "strip rules take no where" in message
+
+
+def test_recursive_alias_is_an_error_with_its_line(tmp_path: Path) -> None:
+    path = write_pack(tmp_path, "applies_to: {any: true}\npack: &a [*a]\n")
+    [(line, field, message)] = errors_of(path)
+    assert (line, field) == (2, "yaml") and "recursive alias" in message
