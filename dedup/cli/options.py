@@ -41,6 +41,8 @@ def model_options(section: str, model: type[BaseModel]) -> Callable[[Any], Any]:
             if info.annotation is bool:
                 # "--no-x" switches a default-on feature off; "--x" switches one on.
                 value = not flag.startswith("--no-")
+                if not value:
+                    help_text = f"Turn off: {help_text[:1].lower()}{help_text[1:]}"
                 f = click.option(
                     flag, dest, is_flag=True, flag_value=value, default=None, help=f"{help_text}."
                 )(f)
