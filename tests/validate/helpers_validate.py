@@ -112,7 +112,7 @@ def valid_output() -> Output:
     d = kept_doc(
         "d", status="duplicate", duplicate_of="a", similarity=0.93, title=a["title"], text=a["text"]
     )
-    e = {
+    e: dict[str, Any] = {
         "doc_id": "e",
         "source": "e.txt",
         "url": None,

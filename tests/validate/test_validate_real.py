@@ -37,9 +37,8 @@ def test_repo_rules_find_leftover_chrome(tmp_path: Path, repo_rules: object) -> 
 
 
 def test_valid_fixture_passes_with_repo_rules(tmp_path: Path, repo_rules: object) -> None:
-    result = validate_output(
-        valid_output().write(tmp_path / "o"), DedupConfig(), ruleset=repo_rules
-    )  # type: ignore[arg-type]
+    folder = valid_output().write(tmp_path / "o")
+    result = validate_output(folder, DedupConfig(), ruleset=repo_rules)  # type: ignore[arg-type]
     assert result.passed, [str(f) for f in result.findings]
 
 

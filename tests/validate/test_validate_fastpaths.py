@@ -1,0 +1,133 @@
+"""The fast paths agree with the plain ones: in-memory paragraphs and engine signatures
+(``dedup clean``) versus re-reading the files (``dedup validate DIR``); every pair of an
+LSH bucket verified; the trailing-whitespace gate."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+from helpers_validate import sentence
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedup.api import clean
+from dedup.config import build_config
+from dedup.model import Document, Edit, Paragraph
+from dedup.records import document_record
+from dedup.text import normalize, segment
+from dedup.validate import textchecks as tc
+from dedup.validate import validate_output
+from dedup.validate.corpus import KeptDoc, _bucket_pairs, engine_near_duplicates, memory_paragraphs
+
+
+def _para(line: int, raw: str) -> Paragraph:
+    return Paragraph(line, raw, raw.strip(), normalize(raw))
+
+
+def _fields(paras: list[Paragraph]) -> list[tuple[int, str, str, str]]:
+    return [(p.line, p.raw, p.text, p.norm) for p in paras]
+
+
+def test_memory_paragraphs_equal_resegmented_record() -> None:
+    title = _para(1, "  Metro line opens  ")
+    chrome = _para(2, "Share:")
+    chrome.remove("rule", "test/share")
+    body = _para(4, "\tThe city\u2019s first metro line opened on Monday.")
+    edited = _para(5, "Photo: VNA  Crowds at the station")
+    # a later edit (like the output form) leaves p.norm stale: it must not be reused
+    edited.edits.append(Edit("test/photo", edited.text, "Crowds at the station"))
+    edited.text = "Crowds at the station"
+    doc = Document("d1", "d1.txt", [title, chrome, body, edited])
+    rec = document_record(doc)
+    kd = KeptDoc("d1", 1, "d1.txt", None, rec["title"], rec["text"], rec["lines"])
+    known = memory_paragraphs(doc, rec["title"], rec["text"], rec["lines"])
+    assert known is not None
+    assert _fields(known) == _fields(kd.paragraphs())
+    assert known[-1].norm == "Crowds at the station"
+
+
+def test_memory_paragraphs_refuse_a_record_they_did_not_write() -> None:
+    doc = Document("d1", "d1.txt", [_para(1, "Title"), _para(3, "Body text here.")])
+    rec = document_record(doc)
+    assert memory_paragraphs(doc, rec["title"], rec["text"] + " changed", rec["lines"]) is None
+    assert memory_paragraphs(doc, rec["title"], rec["text"], [1, 2]) is None
+    doc.paragraphs[1].text = "two\nlines"  # would segment differently
+    rec = document_record(doc)
+    assert memory_paragraphs(doc, rec["title"], rec["text"], rec["lines"]) is None
+
+
+def test_bucket_pairs_link_every_member_not_a_star() -> None:
+    keys = np.array([[7, 1], [7, 2], [7, 3], [9, 3]], dtype=np.uint64)
+    assert _bucket_pairs(keys).tolist() == [[0, 1], [0, 2], [1, 2], [2, 3]]
+
+
+def _norms(text: str) -> list[str]:
+    return [p.norm for p in segment(text)]
+
+
+def test_near_pair_found_when_first_bucket_member_is_unrelated() -> None:
+    rng = random.Random(3)
+    body = [sentence(rng, 40) for _ in range(3)]
+    twin = [*body[:2], body[2].replace(".", " today.")]
+    other = [sentence(rng, 40) for _ in range(3)]
+    docs = [other, body, twin]
+    ids = ["x", "a", "b"]
+    norms = [_norms("\n".join(d)) for d in docs]
+    found = engine_near_duplicates(ids, norms, 0.8)
+    assert [(a, b) for a, b, _ in found] == [("a", "b")]
+    # the same answer with signatures handed in (as the engine's are in `dedup clean`)
+    from dedup.neardup.signatures import Signer
+
+    signer = Signer()
+    sigs = [signer.document_signature(signer.paragraph_signatures(n)) for n in norms]
+    assert engine_near_duplicates(ids, norms, 0.8, signatures=sigs) == found
+
+
+def _corpus(folder: Path) -> Path:
+    rng = random.Random(11)
+    folder.mkdir()
+    base = [sentence(rng, 30) for _ in range(6)]
+    for n in range(8):
+        paras = [sentence(rng, 30) for _ in range(6)] if n % 3 else list(base)
+        if n % 3 == 0 and n:
+            paras[-1] = base[-1].replace(".", " today.")  # a near twin of document 0
+        lines = [f"Story {n}: " + sentence(rng, 5), "Share:", *paras, "Subscribe to our newsletter"]
+        (folder / f"doc{n}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_clean_in_memory_validation_equals_validating_the_folder(tmp_path: Path) -> None:
+    # LSH the engine cannot hit (one band of all rows): twins stay kept, so the
+    # validation's own LSH (on the engine's reused signatures) must find them.
+    config = build_config(
+        {
+            "jobs": 1,
+            "neardup": {"doc_bands": 1, "doc_rows": 128},
+            "validation": {"min_words": 1000},
+        }
+    )
+    out = tmp_path / "out"
+    result = clean([_corpus(tmp_path / "in")], out, config)
+    assert result.validation is not None
+    in_memory = result.validation.to_json()
+    checks = {f["check"] for f in in_memory["findings"]}
+    assert {"near_duplicate_kept", "text_min_words"} <= checks
+    from dedup.ruleset import load_rules
+
+    again = validate_output(out, config, ruleset=load_rules(config.rules))
+    assert again.to_json() == in_memory
+    assert json.loads((out / "validation.json").read_text())["findings"] == in_memory["findings"]
+
+
+_WS = st.sampled_from(["a", "b", " ", "\t", "\n", "\r", "\u00a0", "\u2028", "\x1c", "\x85"])
+
+
+@given(st.lists(_WS, max_size=12).map("".join))
+def test_trailing_gate_changes_nothing(value: str) -> None:
+    plain = re.compile(r"[^\S\n\r]+(?=\r?\n|\r|$)").search(value)
+    found = tc.find_trailing(value)
+    assert (found is None) == (plain is None)
