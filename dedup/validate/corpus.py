@@ -139,7 +139,7 @@ def check_rule_leftovers(kept: Sequence[KeptDoc], ruleset: RuleMatcher) -> list[
 
 
 def check_repeated_paragraphs(
-    kept: Sequence[KeptDoc], threshold: float, min_chars: int
+    kept: Sequence[KeptDoc], threshold: float, min_chars: int, min_words: int = 0
 ) -> list[Finding]:
     """No kept document repeats a paragraph: exactly (normalised), or near when threshold < 1."""
     from rapidfuzz import fuzz, process
@@ -157,8 +157,13 @@ def check_repeated_paragraphs(
                 findings.append(_repeat(kd, paras, i, j, None))
         if threshold >= 1:
             continue
-        # Near repeats: only long paragraphs (short lines like "Photo" match by accident).
-        idx = [k for k, n in enumerate(norms) if len(n) >= min_chars and k not in repeated]
+        # Near repeats: only long paragraphs (short lines like "Photo" match by accident, and
+        # short list lines that differ in one name are lists, as the engine decides too).
+        idx = [
+            k
+            for k, n in enumerate(norms)
+            if len(n) >= min_chars and len(n.split()) >= min_words and k not in repeated
+        ]
         if len(idx) < 2:
             continue
         texts = [norms[k] for k in idx]

@@ -91,7 +91,11 @@ def validate_tables(
     kept = _kept_docs(kept_frame, memory)
     result.findings.extend(
         check_repeated_paragraphs(
-            kept, cfg.paragraph_repeat_threshold, cfg.paragraph_repeat_min_chars
+            kept,
+            cfg.paragraph_repeat_threshold,
+            cfg.paragraph_repeat_min_chars,
+            # near repeats follow the engine's own bar for what counts as one
+            min_words=config.neardup.repeat_near_min_words if config.neardup.repeats else 0,
         )
     )
     if cfg.neardup_check:
