@@ -13,7 +13,7 @@ from typing import Any
 
 from dedup.errors import InputError
 from dedup.index.scheme import Scheme
-from dedup.index.signing import band_keys, document_shingles, exact_hash, minhash
+from dedup.index.signing import exact_hash, sign_norms
 from dedup.io.decode import decode_bytes
 from dedup.model import Document
 from dedup.text.segment import segment
@@ -77,9 +77,8 @@ def sign(doc: Document, scheme: Scheme) -> Signed:
     many corpus documents contain a line whatever the rules later decide about it.
     """
     norms = [p.norm for p in doc.kept_paragraphs()]
-    shingles = document_shingles(norms, scheme.shingle_size)
-    keys = band_keys(minhash(shingles, scheme.num_perm, scheme.seed), scheme.bands, scheme.rows)
+    shingles, keys = sign_norms(norms, scheme)
     line_hashes: dict[int, int] = {}
     for p in doc.paragraphs:
         line_hashes.setdefault(exact_hash(p.norm), p.line)
-    return Signed(doc, norms, shingles, keys if shingles else [], line_hashes)
+    return Signed(doc, norms, shingles, keys, line_hashes)

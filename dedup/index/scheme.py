@@ -5,6 +5,11 @@ index info`` prints it. Everything that changes a stored signature, band key or 
 text is in it: the MinHash parameters, the LSH split, the text normalisation version, the
 rule packs (their sha256: rules decide which lines are kept), the tool version and the
 index format.
+
+The document LSH split is the engine's (``dedup.neardup.Params``): the same threshold,
+``num_perm`` and recall weight give the same bands x rows as ``dedup clean``. An index of
+an older format (format 1 split with equal weights and did not record the recall weight)
+differs in ``format`` and is rebuilt.
 """
 
 from __future__ import annotations
@@ -18,10 +23,10 @@ from dedup.text.normalize import NORMALIZATION_VERSION
 if TYPE_CHECKING:
     from dedup.config import DedupConfig
 
-# Bump when the tables or what they hold change.
-INDEX_FORMAT = 1
+# Bump when the tables or what they hold change (2: the engine's Params, recall weight).
+INDEX_FORMAT = 2
 SHINGLES = "word n-grams of the lower-cased normalised kept lines (dedup.neardup tokens)"
-MINHASH = "datasketch affine32, xxh3-64 token polynomial, document = union of paragraphs"
+MINHASH = "dedup.neardup.Signer (datasketch affine32), document = union of paragraphs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +40,10 @@ class Scheme:
     seed: int
     shingle_size: int
     doc_threshold: float
-    lsh: str  # how bands x rows was chosen: "optimal" for doc_threshold, or "explicit"
+    # How bands x rows was chosen: "optimal" for doc_threshold and doc_recall_weight (the
+    # engine's Params), or "explicit" (--doc-bands/--doc-rows; the weight is then None).
+    lsh: str
+    doc_recall_weight: float | None
     bands: int
     rows: int
     rules: str  # "pack=sha256,..." of the loaded rule packs, in run order
@@ -45,11 +53,14 @@ class Scheme:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Scheme:
+        """The stored scheme; fields an older format lacks are None (it differs, so the
+        index is rebuilt). A current-format scheme with missing fields is an error."""
         names = {f.name for f in fields(cls)}
         missing = names - set(data)
-        if missing:
+        if missing and data.get("format") == INDEX_FORMAT:
             raise ValueError(f"missing scheme fields: {', '.join(sorted(missing))}")
-        return cls(**{k: data[k] for k in names})
+        values: dict[str, Any] = {k: data.get(k) for k in names}
+        return cls(**values)
 
     def differences(self, other: Scheme) -> list[str]:
         """``name: old -> new`` for each field where ``other`` (the new scheme) differs."""
@@ -72,24 +83,26 @@ def rules_fingerprint(ruleset: Any) -> str:
 def scheme_for(config: DedupConfig, ruleset: Any, previous: Scheme | None = None) -> Scheme:
     """The scheme a fresh index would have for this configuration and rule set.
 
-    The optimal LSH split is taken from ``previous`` (the stored scheme) when it was derived
-    from the same threshold and ``num_perm``, which saves its computation on every check.
+    The document split is the engine's (:func:`dedup.neardup.params.document_split`). It
+    is taken from ``previous`` (the stored scheme) when that was derived, in this format,
+    from the same threshold, ``num_perm`` and recall weight: a check then skips computing
+    it (a few milliseconds and the numpy.polynomial import).
     """
-    from dedup.index.signing import lsh_params
-
     nd = config.neardup
-    if nd.doc_bands is not None and nd.doc_rows is not None:
-        lsh, bands, rows = "explicit", nd.doc_bands, nd.doc_rows
-    elif (
-        previous is not None
-        and previous.lsh == "optimal"
-        and previous.doc_threshold == nd.doc_threshold
-        and previous.num_perm == nd.num_perm
+    explicit = nd.doc_bands is not None and nd.doc_rows is not None
+    weight = None if explicit else nd.doc_recall_weight
+    if (
+        not explicit
+        and previous is not None
+        and (previous.format, previous.lsh) == (INDEX_FORMAT, "optimal")
+        and (previous.doc_threshold, previous.num_perm) == (nd.doc_threshold, nd.num_perm)
+        and previous.doc_recall_weight == weight
     ):
-        lsh, bands, rows = "optimal", previous.bands, previous.rows
+        bands, rows = previous.bands, previous.rows
     else:
-        lsh = "optimal"
-        bands, rows = lsh_params(nd.doc_threshold, nd.num_perm)
+        from dedup.neardup.params import document_split
+
+        bands, rows = document_split(nd)
     return Scheme(
         format=INDEX_FORMAT,
         tool_version=__version__,
@@ -100,7 +113,8 @@ def scheme_for(config: DedupConfig, ruleset: Any, previous: Scheme | None = None
         seed=nd.seed,
         shingle_size=nd.shingle_size,
         doc_threshold=nd.doc_threshold,
-        lsh=lsh,
+        lsh="explicit" if explicit else "optimal",
+        doc_recall_weight=weight,
         bands=bands,
         rows=rows,
         rules=rules_fingerprint(ruleset),

@@ -4,6 +4,9 @@ A band key is a 64-bit hash of ``rows`` consecutive signature values. For the co
 the keys of all items sit in one numpy array per band; sorting it puts equal keys next to
 each other, so candidates come out of ``argsort`` instead of a dict of Python objects
 (datasketch's ``MinHashLSH`` with one object per paragraph peaked at 10 GiB on 100 MB).
+
+The optimal (bands, rows) split is datasketch's ``_optimal_param`` computed without
+datasketch, whose ``lsh`` module imports scipy (~0.4 s) for its integrals.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from datasketch.lsh import _optimal_param
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -28,9 +30,31 @@ _MULTS = np.random.RandomState(20240607).randint(0, 2**62, size=1024, dtype=np.u
 def lsh_params(threshold: float, num_perm: int, recall_weight: float = 0.5) -> tuple[int, int]:
     """datasketch's optimal (bands, rows) for ``threshold``; false negatives weigh
     ``recall_weight`` and false positives ``1 - recall_weight`` (datasketch's default: 0.5).
+
+    Same search as ``datasketch.lsh._optimal_param``: every split with ``bands * rows <=
+    num_perm``, the first one with the least weighted sum of the false-positive area
+    (integral of ``1 - (1 - s**r)**b`` over [0, threshold]) and the false-negative area
+    (integral of ``(1 - s**r)**b`` over [threshold, 1]). datasketch integrates with scipy's
+    ``quad``; the integrands are polynomials of degree ``b * r <= num_perm``, which
+    Gauss-Legendre quadrature with ``num_perm // 2 + 1`` nodes integrates exactly, so the
+    areas agree to rounding (the split is tested equal to datasketch's on a grid).
     """
-    bands, rows = _optimal_param(threshold, num_perm, 1 - recall_weight, recall_weight)
-    return int(bands), int(rows)
+    pairs = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
+    b = np.array([p[0] for p in pairs], dtype=np.float64)[:, None]
+    r = np.array([p[1] for p in pairs], dtype=np.float64)[:, None]
+    x, w = _gauss_legendre(num_perm // 2 + 1)
+    lo = (x + 1) * (threshold / 2)  # nodes mapped from [-1, 1] to [0, threshold]
+    hi = threshold + (x + 1) * ((1 - threshold) / 2)  # ... and to [threshold, 1]
+    fp = (1 - (1 - lo**r) ** b) @ w * (threshold / 2)
+    fn = ((1 - hi**r) ** b) @ w * ((1 - threshold) / 2)
+    best = int(np.argmin(fp * (1 - recall_weight) + fn * recall_weight))  # first minimum
+    return pairs[best]
+
+
+@lru_cache(maxsize=8)
+def _gauss_legendre(n: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    x, w = np.polynomial.legendre.leggauss(n)
+    return x[None, :], w
 
 
 def _fmix64(h: U64) -> U64:

@@ -27,10 +27,7 @@ class Params:
 
     @classmethod
     def from_config(cls, config: NearDupConfig) -> Params:
-        if config.doc_bands is not None and config.doc_rows is not None:
-            doc_split = (config.doc_bands, config.doc_rows)
-        else:
-            doc_split = lsh_params(config.doc_threshold, config.num_perm, config.doc_recall_weight)
+        doc_split = document_split(config)
         para_split = lsh_params(config.paragraph_lsh_threshold, config.num_perm)
         return cls(
             config=config,
@@ -64,6 +61,14 @@ class Params:
             },
             "libraries": {name: _version(name) for name in ("datasketch", "rapidfuzz", "xxhash")},
         }
+
+
+def document_split(config: NearDupConfig) -> tuple[int, int]:
+    """Document LSH (bands, rows): ``--doc-bands``/``--doc-rows`` when given, else the
+    optimal split for the threshold, ``num_perm`` and recall weight (also the index's)."""
+    if config.doc_bands is not None and config.doc_rows is not None:
+        return config.doc_bands, config.doc_rows
+    return lsh_params(config.doc_threshold, config.num_perm, config.doc_recall_weight)
 
 
 def _version(name: str) -> str | None:

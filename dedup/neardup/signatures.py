@@ -12,19 +12,26 @@ datasketch's permutations for (``num_perm``, ``seed``), minimum per paragraph. S
 signature equals ``datasketch.MinHash(num_perm, seed, hashfunc=shingle_hash32,
 scheme="affine32")`` updated with :func:`shingles` encoded as UTF-8 (tested), and can be
 wrapped with :meth:`Signer.to_minhash` for ``MinHashLSH`` or a persistent index.
+
+datasketch is imported only where its objects are built (:meth:`Signer.to_minhash`,
+:meth:`Signer.datasketch_minhash`): it imports scipy (~0.4 s), too slow for ``dedup
+check``, which signs with this module too (:func:`permutations` re-creates datasketch's
+permutations, tested bit for bit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any, Final
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import LeanMinHash, MinHash
 from xxhash import xxh3_64_intdigest
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash, MinHash
 
 SCHEME: Final = "affine32"
 HASH_NAME: Final = "xxh3_64 per token, polynomial n-gram, top 32 bits"
@@ -92,6 +99,34 @@ def shingle_hash32(shingle: bytes) -> int:
 def exact_hash(norm: str) -> int:
     """Identity of a paragraph for exact matching: xxh3-64 of the lower-cased norm."""
     return xxh3_64_intdigest(norm.lower().encode())
+
+
+def shingle_set(norms: Sequence[str], size: int = 3) -> set[int]:
+    """The set of 32-bit shingle hashes of a document's (kept, normalised) paragraphs."""
+    return set(shingle_batch(norms, size).hashes.tolist())
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    """Exact Jaccard similarity of two shingle sets (two empty sets are identical)."""
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+@lru_cache(maxsize=16)
+def permutations(num_perm: int, seed: int) -> tuple[U32, U32]:
+    """datasketch's ``affine32`` permutations ``(a, b)`` for (num_perm, seed).
+
+    The same draws as ``MinHash._init_permutations``: ``RandomState(seed)``, then odd
+    ``a`` below 2**32, then ``b`` below 2**32 (tested against datasketch). Read-only,
+    since the arrays are shared through the cache.
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a.flags.writeable = False
+    b.flags.writeable = False
+    return a, b
 
 
 def _fmix32(h: U32) -> U32:
@@ -175,9 +210,7 @@ class Signer:
         self.num_perm = num_perm
         self.seed = seed
         self.shingle_size = shingle_size
-        perms = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
-        self._a: U32 = np.ascontiguousarray(perms[0], dtype=np.uint32)
-        self._b: U32 = np.ascontiguousarray(perms[1], dtype=np.uint32)
+        self._a, self._b = permutations(num_perm, seed)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"num_perm": self.num_perm, "seed": self.seed, "shingle_size": self.shingle_size}
@@ -236,6 +269,10 @@ class Signer:
             np.minimum(acc, perm.min(axis=1), out=acc)
         return acc
 
+    def set_signature(self, hashes: U32) -> U32:
+        """The signature of a set of 32-bit shingle hashes (duplicates do not matter)."""
+        return self._running_min(_fmix32(np.asarray(hashes, dtype=np.uint32)))
+
     def paragraph_signatures(self, norms: Sequence[str]) -> U32:
         """Signatures of normalised lines: uint32 array (len(norms), num_perm)."""
         return self.minhash_batch(shingle_batch(norms, self.shingle_size))
@@ -251,10 +288,14 @@ class Signer:
 
     def to_minhash(self, signature: U32) -> LeanMinHash:
         """A datasketch ``LeanMinHash`` with these hash values (for MinHashLSH, indexes)."""
+        from datasketch import LeanMinHash
+
         return LeanMinHash(seed=self.seed, hashvalues=signature, scheme=SCHEME)
 
     def datasketch_minhash(self) -> MinHash:
         """An empty datasketch ``MinHash`` that produces the same signatures via ``update``."""
+        from datasketch import MinHash
+
         return MinHash(
             num_perm=self.num_perm,
             seed=self.seed,

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from dedup.neardup.signatures import shingle_batch
+from dedup.neardup.signatures import jaccard, shingle_set
+
+__all__ = ["UnionFind", "jaccard", "shingle_set", "verify", "verify_documents"]
 
 
 def verify(a_norm: str, b_norm: str, cutoff: float = 0.0) -> float:
@@ -22,17 +24,6 @@ def verify(a_norm: str, b_norm: str, cutoff: float = 0.0) -> float:
     Case-insensitive. Returns 0.0 when below ``cutoff`` (rapidfuzz then stops early).
     """
     return float(Indel.normalized_similarity(a_norm.lower(), b_norm.lower(), score_cutoff=cutoff))
-
-
-def shingle_set(norms: Sequence[str], size: int = 3) -> set[int]:
-    """The set of 32-bit shingle hashes of a document's (kept, normalised) paragraphs."""
-    return set(shingle_batch(norms, size).hashes.tolist())
-
-
-def jaccard(a: set[int], b: set[int]) -> float:
-    if not a and not b:
-        return 1.0
-    return len(a & b) / len(a | b)
 
 
 def verify_documents(a_norms: Sequence[str], b_norms: Sequence[str], size: int = 3) -> float:

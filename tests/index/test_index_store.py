@@ -53,7 +53,9 @@ def test_build_then_nothing_to_do(tmp_path: Path, corpus: Path) -> None:
         stats = store.stats()
         scheme = store.scheme()
     assert stats["documents"] == 5 and stats["band_rows"] > 0 and stats["line_rows"] > 0
-    assert scheme is not None and (scheme.num_perm, scheme.bands, scheme.rows) == (128, 9, 13)
+    # The engine's split (dedup.neardup.Params): doc_recall_weight 0.99 gives 18 x 7.
+    assert scheme is not None and (scheme.num_perm, scheme.bands, scheme.rows) == (128, 18, 7)
+    assert (scheme.lsh, scheme.doc_recall_weight) == ("optimal", 0.99)
 
 
 def test_add_change_touch_remove(tmp_path: Path, corpus: Path) -> None:
