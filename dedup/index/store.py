@@ -123,10 +123,26 @@ class IndexStore:
             # isolation_level=None: no implicit transactions; we open them explicitly.
             self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             try:
-                self._init()
+                self._init_with_retry()
             except BaseException:
                 self.conn.close()
                 raise
+
+    def _init_with_retry(self) -> None:
+        # Two processes creating a fresh index at once: switching to WAL (or creating the
+        # schema) can fail with SQLITE_BUSY at once, without the busy handler (SQLite does so
+        # when waiting could deadlock). Back off and retry within the busy timeout.
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        delay = 0.02
+        while True:
+            try:
+                self._init()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
 
     def _init(self) -> None:
         c = self.conn
