@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from dedup import __version__
 from dedup.config import DedupConfig
@@ -37,6 +37,9 @@ from dedup.pipeline import (
 from dedup.records import document_record, edit_records, removal_records
 from dedup.text.normalize import OUTPUT_FORM_RULE, output_form
 from dedup.text.segment import segment
+
+if TYPE_CHECKING:
+    from dedup.index.runs import RunIndex
 
 log = logging.getLogger(__name__)
 
@@ -206,16 +209,64 @@ def clean(
     progress: Progress | None = None,
     command: Sequence[str] | None = None,
     validate: bool = True,
+    index: Path | None = None,
+    index_update: bool = True,
 ) -> CleanResult:
-    """Clean ``inputs`` into ``out_dir`` following the output contract."""
-    config = config or DedupConfig()
-    t0 = time.perf_counter()
-    timings: dict[str, float] = {}
+    """Clean ``inputs`` into ``out_dir`` following the output contract.
 
+    ``index``: also dedup against the documents earlier runs added to this index (see
+    :mod:`dedup.index.runs`), and add this run's kept documents to it afterwards unless
+    ``index_update`` is False or validation failed.
+    """
+    config = config or DedupConfig()
     check_output_location(out_dir, inputs)
     files = discover_inputs(inputs)
     map_stages, ruleset = build_document_stages(config)  # fail fast on a bad rule pack
     reduce_stages = build_corpus_stages(config)
+    run_index = None
+    if index is not None:
+        from dedup.index.runs import RunIndex
+
+        # Opened before the run: a missing or mismatched index fails before the map phase.
+        run_index = RunIndex.open(index, config, ruleset, update=index_update)
+        reduce_stages = [*reduce_stages, run_index.stage()]
+    try:
+        return _run(
+            out_dir,
+            config,
+            files,
+            map_stages,
+            ruleset,
+            reduce_stages,
+            report=report,
+            progress=progress,
+            command=command,
+            validate=validate,
+            run_index=run_index,
+            index_shown=_display_path(index) if index is not None else "",
+        )
+    finally:
+        if run_index is not None:
+            run_index.close()
+
+
+def _run(
+    out_dir: Path,
+    config: DedupConfig,
+    files: list[InputFile],
+    map_stages: list[DocumentStage],
+    ruleset: Any,
+    reduce_stages: list[CorpusStage],
+    *,
+    report: Path | None,
+    progress: Progress | None,
+    command: Sequence[str] | None,
+    validate: bool,
+    run_index: RunIndex | None = None,
+    index_shown: str = "",
+) -> CleanResult:
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
     prepare_output_dir(out_dir)
     if progress is not None:
         only_txt = all(f.kind == "txt" for f in files)
@@ -264,6 +315,14 @@ def clean(
     )
     hashes["validation.json"] = write_json(out_dir / "validation.json", validation_json)
     timings["write"] = time.perf_counter() - t
+    index_entry = None
+    if run_index is not None:
+        # Outputs are written; a run that failed validation does not teach the index.
+        if validation_json["status"] != "failed":
+            t = time.perf_counter()
+            run_index.add(documents)
+            timings["index_update"] = time.perf_counter() - t
+        index_entry = run_index.describe(index_shown)
     timings["total"] = time.perf_counter() - t0
 
     manifest = {
@@ -282,6 +341,7 @@ def clean(
             "clusters": len(corpus.facts.get("clusters", [])),
             "boilerplate_groups": len(corpus.facts.get("boilerplate", [])),
         },
+        **({"index": index_entry} if index_entry is not None else {}),
         "timings": {k: round(v, 4) for k, v in timings.items()},
         "validation": {
             "status": validation_json["status"],

@@ -8,6 +8,12 @@ from typing import Any
 from dedup.model import Document
 
 STRIP_WHITESPACE = "strip-whitespace"
+# Where a duplicate's twin is: "run" (in this output) or "index" (an earlier run's document,
+# set in doc.meta by dedup.index.runs); None for documents that are no duplicates.
+DUPLICATE_SCOPE_KEY = "duplicate_scope"
+SCOPE_RUN = "run"
+SCOPE_INDEX = "index"
+DUPLICATE_SCOPES = (SCOPE_RUN, SCOPE_INDEX)
 
 
 def document_record(doc: Document) -> dict[str, Any]:
@@ -23,6 +29,9 @@ def document_record(doc: Document) -> dict[str, Any]:
         "status": doc.status,
         "duplicate_of": doc.duplicate_of,
         "similarity": doc.similarity,
+        "duplicate_scope": (
+            doc.meta.get(DUPLICATE_SCOPE_KEY, SCOPE_RUN) if doc.status == "duplicate" else None
+        ),
         "reject_reason": doc.reject_reason,
     }
 

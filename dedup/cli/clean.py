@@ -71,6 +71,21 @@ from dedup.validate.config import ValidationConfig
     "error (see --on-error).",
 )
 @click.option("--no-validate", is_flag=True, default=False, help="Skip validation.")
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also dedup against the documents earlier runs added to this index (the "
+    "`dedup check` index file, e.g. .dedup/index.sqlite), then add this run's kept "
+    "documents to it. Needs the MinHash parameters it was built with.",
+)
+@click.option(
+    "--no-index-update",
+    is_flag=True,
+    default=False,
+    help="With --index: only read the index; do not add this run's documents.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
 @model_options("neardup", NearDupConfig)
 @model_options("validation", ValidationConfig)
@@ -85,6 +100,8 @@ def command(
     encoding_errors: str | None,
     max_doc_bytes: int | None,
     no_validate: bool,
+    index_path: Path | None,
+    no_index_update: bool,
     quiet: bool,
     config_file: Path | None,
     **section_flags: Any,
@@ -98,6 +115,8 @@ def command(
     Example:
       dedup clean seeds/ --out build/seeds --report reports/seeds.html
     """
+    if no_index_update and index_path is None:
+        raise click.UsageError("--no-index-update needs --index")
     overrides: dict[str, object] = {
         "rules": tuple(rules) or None,
         "jobs": jobs,
@@ -120,6 +139,8 @@ def command(
                 progress=progress,
                 command=["dedup", *sys.argv[1:]],
                 validate=not no_validate,
+                index=index_path,
+                index_update=not no_index_update,
             )
         finally:
             progress.close()

@@ -36,6 +36,9 @@ from dedup.index.scheme import Scheme
 log = logging.getLogger(__name__)
 
 REBUILD_HINT = "run `dedup index build` to rebuild it (or delete the file)"
+# Documents added by `dedup clean --index` (dedup.index.runs) are stored under paths that
+# start with this prefix: corpus paths are relative, so they never start with "/".
+RUN_PREFIX = "/run/"
 BUSY_TIMEOUT_S = 60.0
 
 _SCHEMA = """
@@ -284,8 +287,11 @@ class IndexStore:
 
     # --- queries ----------------------------------------------------------------------
 
-    def candidates(self, keys: Sequence[int], exclude: Sequence[str] = ()) -> list[Candidate]:
-        """Documents sharing at least one band key, without those at ``exclude`` paths."""
+    def candidates(
+        self, keys: Sequence[int], exclude: Sequence[str] = (), *, runs: bool = False
+    ) -> list[Candidate]:
+        """Documents sharing at least one band key, without those at ``exclude`` paths:
+        corpus files, or with ``runs`` the documents earlier ``dedup clean`` runs added."""
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
@@ -299,7 +305,7 @@ class IndexStore:
         return [
             Candidate(path, title or "", zlib.decompress(text).decode().split("\n"))
             for path, title, text in rows
-            if path not in skip and text is not None
+            if path not in skip and text is not None and path.startswith(RUN_PREFIX) == runs
         ]
 
     def paragraph_counts(

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from dedup.errors import InputError
 from dedup.index.documents import clean, read_text, sha256_of, sign
 from dedup.index.scheme import Scheme, scheme_for
-from dedup.index.store import Entry, IndexStore
+from dedup.index.store import RUN_PREFIX, Entry, IndexStore
 
 if TYPE_CHECKING:
     from dedup.config import DedupConfig
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NEW = "new index"
+# The corpus recorded by `dedup clean --index` when it creates an index: none yet. The
+# first `dedup check`/`dedup index update` adopts its corpus without a rebuild.
+NO_CORPUS = ""
 SCAN_DIGEST = "scan_digest"
 # Entries written per transaction: short write locks, so concurrent checks are not starved.
 BATCH = 500
@@ -195,7 +198,7 @@ def _stale(
     if stored is None:
         return scheme, NEW if stored_corpus is None else "no scheme recorded"
     diffs = stored.differences(scheme)
-    if stored_corpus != corpus_key:
+    if stored_corpus not in (corpus_key, NO_CORPUS):
         diffs.append(f"corpus: {stored_corpus} -> {corpus_key}")
     return scheme, "; ".join(diffs) or None
 
@@ -207,6 +210,9 @@ def prepare(
     corpus_key = str(corpus.resolve())
     scheme, reason = _stale(store, corpus_key, config, ruleset, force)
     if reason is None:
+        if store.meta().get("corpus") == NO_CORPUS:
+            with store.transaction() as c:
+                store.set_meta(c, "corpus", corpus_key)  # an index of runs adopts its corpus
         return scheme, None  # the common case: no write lock taken
     with store.transaction() as c:
         # Decide again under the write lock: another process may have just rebuilt it.
@@ -241,7 +247,8 @@ def update(
         report.documents = report.unchanged = len(files)
         report.seconds = time.perf_counter() - t0
         return scheme, report
-    known = store.file_stats()
+    # Documents of `dedup clean --index` runs are no corpus files: never "gone".
+    known = {p: s for p, s in store.file_stats().items() if not p.startswith(RUN_PREFIX)}
     seen: set[str] = set()
     to_sign: list[ScannedFile] = []
     touched: list[ScannedFile] = []

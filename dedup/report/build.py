@@ -211,6 +211,7 @@ def _detail(
         duplicate_of=_s(rec.get("duplicate_of")),
         similarity=_sim(rec.get("similarity")),
         reject_reason=_s(rec.get("reject_reason")),
+        duplicate_scope=_s(rec.get("duplicate_scope")),
         lines=lines[:MAX_DOC_LINES],
         lines_cut=cut_lines,
         warnings=warnings,

@@ -174,6 +174,8 @@ class DocDetail:
     similarity: float | None
     reject_reason: str
     lines: list[Line]
+    # "index": the twin is an earlier run's document (dedup clean --index), not in this output
+    duplicate_scope: str = ""
     lines_cut: int = 0
     warnings: list[str] = field(default_factory=list)
 

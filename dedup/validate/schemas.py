@@ -108,8 +108,25 @@ def documents_schema(cfg: ValidationConfig, kept_ids: frozenset[str]) -> TableSc
             is_dup = df["status"] == "duplicate"
             points_to_kept = df["duplicate_of"].map(lambda v: v in kept_ids).astype(bool)
             has_target = df["duplicate_of"].map(tc.is_nonblank_str).astype(bool)
+            # an earlier run's document (dedup clean --index) is not in this output
+            in_index = (
+                df["duplicate_scope"] == "index"
+                if "duplicate_scope" in df.columns
+                else pd.Series(False, index=df.index, dtype=bool)
+            )
             # a missing target is duplicate_of_consistent's finding, not this one
-            return ~is_dup | ~has_target | points_to_kept  # type: ignore[return-value]
+            return ~is_dup | ~has_target | points_to_kept | in_index  # type: ignore[return-value]
+
+        @pa.dataframe_check(name="duplicate_scope_consistent")
+        def _duplicate_scope_consistent(cls, df: pd.DataFrame) -> Series[bool]:
+            # "run" or "index" for duplicates, null otherwise; absent in older folders
+            if not _has(df, "status", "duplicate_scope"):
+                return _all_true(df)  # type: ignore[return-value]
+            is_dup = df["status"] == "duplicate"
+            scope = df["duplicate_scope"]
+            allowed = scope.map(lambda v: v in ("run", "index")).astype(bool)
+            null = scope.map(tc.is_null).astype(bool)
+            return (is_dup & (allowed | null)) | (~is_dup & null)  # type: ignore[return-value]
 
     messages: dict[str, MessageFn] = {
         "doc_id_not_empty": lambda r, c: (
@@ -132,8 +149,17 @@ def documents_schema(cfg: ValidationConfig, kept_ids: frozenset[str]) -> TableSc
         "duplicate_of_target": lambda r, c: (
             f"duplicate_of {r.get('duplicate_of')!r} is not the doc_id of a kept document"
         ),
+        "duplicate_scope_consistent": lambda r, c: (
+            f"status is {r.get('status')!r} but duplicate_scope is "
+            f"{r.get('duplicate_scope')!r}: it must be 'run' or 'index' for a duplicate "
+            "and null otherwise"
+        ),
     }
-    frame_cols = {"duplicate_of_consistent": "duplicate_of", "duplicate_of_target": "duplicate_of"}
+    frame_cols = {
+        "duplicate_of_consistent": "duplicate_of",
+        "duplicate_of_target": "duplicate_of",
+        "duplicate_scope_consistent": "duplicate_scope",
+    }
     return TableSchema("documents.jsonl", Documents, messages, frame_cols)
 
 

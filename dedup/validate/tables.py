@@ -43,6 +43,7 @@ DOCUMENT_COLUMNS = (
     "status",
     "duplicate_of",
     "similarity",
+    "duplicate_scope",
     "reject_reason",
 )
 REMOVAL_COLUMNS = ("doc_id", "line", "text", "reason", "detail", "similarity")
