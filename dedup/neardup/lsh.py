@@ -94,19 +94,26 @@ def candidate_pairs(keys: U64) -> npt.NDArray[np.int64]:
     if n < 2:
         return np.empty((0, 2), dtype=np.int64)
     flat = keys.ravel()
-    rows = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
-    order = np.argsort(flat, kind="stable")  # stable: equal keys stay in row order
+    # An unstable sort is ~3x faster than a stable one; the lowest row of each run is then
+    # found with minimum.reduceat, and pairs are deduplicated as one int64 code each
+    # (np.unique(axis=0) sorts row views and was the reduce phase's hot spot).
+    order = np.argsort(flat)
     sorted_keys = flat[order]
     same = sorted_keys[1:] == sorted_keys[:-1]
     if not same.any():
         return np.empty((0, 2), dtype=np.int64)
-    starts = np.ones(len(flat), dtype=bool)
-    starts[1:] = ~same
-    run_first = np.maximum.accumulate(np.where(starts, np.arange(len(flat)), 0))
-    member = ~starts
-    pairs = np.stack([rows[order[run_first[member]]], rows[order[member]]], axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0)
+    in_run = np.zeros(len(flat), dtype=bool)
+    in_run[1:] |= same
+    in_run[:-1] |= same
+    idx = np.nonzero(in_run)[0]
+    run_keys = sorted_keys[idx]
+    run_rows = (order[idx] // keys.shape[1]).astype(np.int64)
+    starts = np.ones(len(idx), dtype=bool)
+    starts[1:] = run_keys[1:] != run_keys[:-1]
+    first = np.minimum.reduceat(run_rows, np.nonzero(starts)[0])[np.cumsum(starts) - 1]
+    keep = run_rows != first
+    code = np.unique(first[keep] * n + run_rows[keep])
+    return np.stack([code // n, code % n], axis=1)
 
 
 def exact_pairs(hashes: U64) -> npt.NDArray[np.int64]:

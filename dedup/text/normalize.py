@@ -66,7 +66,9 @@ def output_form(text: str) -> str:
     """What the cleaned corpus shows for a kept line: its text with no-break and other odd
     spaces turned into plain single spaces and control characters dropped. Letters, quotes
     and dashes are left as written (unlike :func:`normalize`, which is for matching)."""
-    if text.isascii() and text.isprintable() and "  " not in text:
+    # isprintable() is False for every separator but the ASCII space and for control and
+    # format characters, so it alone says whether there is anything to tidy.
+    if text.isprintable() and "  " not in text:
         return text.strip()
     text = _CONTROL.sub("", _ODD_SPACE.sub(" ", text))
     return _SPACE_RUN.sub(" ", text).strip()
