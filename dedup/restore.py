@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from dedup.errors import OutputError
+from dedup.io.jsonl import iter_jsonl
 from dedup.io.writers import safe_relative
 
 REQUIRED = ("documents.jsonl", "removed.jsonl", "edits.jsonl", "manifest.json")
@@ -37,16 +36,8 @@ class RestoredDocument:
 
 
 def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    try:
-        with path.open("rb") as fh:
-            for number, line in enumerate(fh, start=1):
-                if line.strip():
-                    try:
-                        yield orjson.loads(line)
-                    except orjson.JSONDecodeError as exc:
-                        raise OutputError(f"invalid JSON: {exc}", path=path, line=number) from None
-    except FileNotFoundError:
-        raise OutputError("missing; is this a dedup output folder?", path=path) from None
+    for _, record in iter_jsonl(path, OutputError):
+        yield record
 
 
 def restore_documents(out_dir: Path) -> Iterator[RestoredDocument]:

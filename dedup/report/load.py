@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from dedup.errors import InputError
+from dedup.io.jsonl import iter_jsonl as iter_jsonl_records
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +73,5 @@ def iter_jsonl(path: Path, *, required: bool = False) -> Iterator[dict[str, Any]
             )
         log.warning("%s is missing; the report treats it as empty", path)
         return
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = orjson.loads(raw)
-            except orjson.JSONDecodeError as err:
-                raise InputError(f"invalid JSON: {err}", path=path, line=number) from None
-            if not isinstance(record, dict):
-                raise InputError("expected a JSON object", path=path, line=number)
-            yield record
+    for _, record in iter_jsonl_records(path, InputError):
+        yield record

@@ -66,31 +66,13 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
 
 def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` for every non-blank line; a bad line is a format error."""
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
+    if not path.exists():
         raise OutputFormatError(
             f"not a dedup output folder: {path.name} is missing", path=path.parent
-        ) from None
-    except OSError as exc:
-        raise OutputFormatError(f"cannot read: {exc.strerror}", path=path) from None
-    import orjson
+        )
+    from dedup.io.jsonl import iter_jsonl  # dedup.io imports dedup.config, which imports us
 
-    rows: list[tuple[int, dict[str, Any]]] = []
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                raise OutputFormatError(f"not valid JSON: {exc}", path=path, line=number) from None
-            if not isinstance(obj, dict):
-                raise OutputFormatError(
-                    f"expected a JSON object, got {type(obj).__name__}", path=path, line=number
-                )
-            rows.append((number, obj))
-    return rows
+    return list(iter_jsonl(path, OutputFormatError))
 
 
 def load_frame(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
