@@ -11,7 +11,11 @@ import numpy.typing as npt
 from dedup.model import Document
 from dedup.neardup.map_stages import CaptionStage, DocSignStage, RepeatStage, SignStage
 from dedup.neardup.params import Params
-from dedup.neardup.reduce_stages import BoilerplateStage, DocumentClusterStage
+from dedup.neardup.reduce_stages import (
+    BoilerplateStage,
+    DocumentClusterStage,
+    ReleaseParagraphKeysStage,
+)
 from dedup.neardup.signatures import Signer, exact_hash
 from dedup.pipeline import CorpusStage, DocumentStage
 
@@ -31,7 +35,11 @@ def build_stages(config: DedupConfig) -> tuple[list[DocumentStage], list[CorpusS
     if cfg.captions:
         maps.append(CaptionStage(params))
     maps.append(DocSignStage(params))
-    reduces: list[CorpusStage] = [DocumentClusterStage(params), BoilerplateStage(params)]
+    reduces: list[CorpusStage] = [
+        DocumentClusterStage(params),
+        BoilerplateStage(params),
+        ReleaseParagraphKeysStage(),
+    ]
     return maps, reduces
 
 

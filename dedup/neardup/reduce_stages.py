@@ -186,3 +186,24 @@ class BoilerplateStage:
             )
         counts["removed"] = removed
         return out
+
+
+class ReleaseParagraphKeysStage:
+    """Drops the per-paragraph arrays once the paragraph stages have used them.
+
+    Paragraph band keys are the bulk of the sketches (26 uint64 per kept paragraph, ~110 MB
+    at 100 MB of text); what runs after (validation, the index lookup) needs only the
+    document signature and keys. Freeing them keeps validation within the memory budget.
+    """
+
+    name = "neardup-release"
+
+    def run(self, corpus: Corpus) -> None:
+        empty_keys = np.empty((0, 0), dtype=np.uint64)
+        empty_exact = np.empty(0, dtype=np.uint64)
+        for doc in corpus.documents:
+            sketch = get_sketch(doc)
+            if sketch is not None:
+                sketch.para_keys = empty_keys
+                sketch.exact = empty_exact
+                sketch.sigs = None
