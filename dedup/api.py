@@ -53,6 +53,9 @@ class Progress(Protocol):
 
     def advance(self, documents: int) -> None: ...
 
+    def phase(self, name: str) -> None:
+        """A corpus-wide step (reduce, validate, write) begins; it has no per-item count."""
+
 
 @dataclass(slots=True)
 class CleanResult:
@@ -281,6 +284,7 @@ def _run(
     timings["read_map"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    _phase(progress, "finding near-duplicates across the corpus")
     corpus = Corpus(documents)
     for stage in reduce_stages:
         stage.run(corpus)
@@ -294,10 +298,12 @@ def _run(
     validation = None
     if validate:
         t = time.perf_counter()
+        _phase(progress, "validating the cleaned corpus")
         validation = _validate(doc_records, removal_rows, config, ruleset, corpus)
         timings["validate"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    _phase(progress, f"writing {out_dir}")
     hashes = {
         "documents.jsonl": write_jsonl(out_dir / "documents.jsonl", doc_records),
         "removed.jsonl": write_jsonl(out_dir / "removed.jsonl", removal_rows),
@@ -356,8 +362,14 @@ def _run(
     if report is not None:
         from dedup.report import render_report
 
+        _phase(progress, f"rendering {report}")
         result.report = render_report(out_dir, report)
     return result
+
+
+def _phase(progress: Progress | None, name: str) -> None:
+    if progress is not None:
+        progress.phase(name)
 
 
 def _display_path(path: str | Path) -> str:

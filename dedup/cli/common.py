@@ -101,6 +101,13 @@ class CliProgress:
         elif self.enabled and self._done % 10_000 == 0:
             click.echo(f"\rcleaning: {self._done} documents", err=True, nl=False)
 
+    def phase(self, name: str) -> None:
+        if not self.enabled:
+            return
+        self.close()
+        self._done = 0
+        click.echo(f"{name}...", err=True)
+
     def close(self) -> None:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)

@@ -132,3 +132,32 @@ def test_inputs_are_never_modified_and_out_inside_input_is_refused(tmp_path: Pat
     with pytest.raises(OutputError):
         clean([src], src, build_config({"jobs": 1}))
     assert {p: p.read_bytes() for p in src.rglob("*")} == before
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+
+    def start(self, total: int | None) -> None:
+        self.events.append(("start", total))
+
+    def advance(self, documents: int) -> None:
+        self.events.append(("advance", documents))
+
+    def phase(self, name: str) -> None:
+        self.events.append(("phase", name.split()[0]))
+
+
+def test_progress_reports_every_document_then_each_corpus_phase(tmp_path: Path) -> None:
+    rec = _Recorder()
+    clean(
+        [SEEDS], tmp_path / "o", build_config({"jobs": 1}), report=tmp_path / "r.html", progress=rec
+    )
+    assert rec.events[0] == ("start", 5)
+    assert rec.events[1:6] == [("advance", 1)] * 5
+    assert [e for e in rec.events[6:]] == [
+        ("phase", "finding"),
+        ("phase", "validating"),
+        ("phase", "writing"),
+        ("phase", "rendering"),
+    ]
