@@ -109,8 +109,11 @@ def main() -> None:
     rules = work / "rules"
     rules.mkdir(parents=True, exist_ok=True)
     for pack in sorted((REPO / "rules").glob("*.yaml")):
-        if not (rules / pack.name).is_file():
-            shutil.copyfile(pack, rules / pack.name)
+        # Refreshed at the start of every run (a changed pack rebuilds the index once,
+        # announced); a stale copy could fail to load under a newer engine.
+        target = rules / pack.name
+        if not target.is_file() or target.read_bytes() != pack.read_bytes():
+            shutil.copyfile(pack, target)
     loc = ["--corpus", str(corpus), "--index", str(index), "--rules", str(rules)]
 
     # Builds the index when missing, rebuilds it when the scheme changed, else incremental.
