@@ -107,13 +107,15 @@ def safe_text_path(doc_id: str) -> str:
     return f"{stem}-{digest}.txt"
 
 
-def _read_bytes(path: Path, limit: int) -> bytes:
+def _read_bytes(path: Path, limit: int, *, probe_only: bool = False) -> bytes:
     try:
         st = path.stat()
         # A FIFO or device named *.txt would block or never end: read regular files only.
         if not stat.S_ISREG(st.st_mode):
             what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
             raise InputError(f"{what}; expected a text file", path=path, code="UNREADABLE")
+        if probe_only:
+            return b""
         size = st.st_size
         if size > limit:
             raise InputError(
@@ -158,23 +160,61 @@ def _record_field(rec: dict[str, Any], name: str, path: Path, line: int) -> str 
     return value
 
 
-def _jsonl_lines(f: InputFile, cfg: InputConfig) -> Iterator[tuple[int, bytes]]:
-    raw = _read_bytes(f.path, 1 << 62)
-    _hash_file(f, raw)
-    if f.path.name.lower().endswith(".gz"):
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"not a valid gzip file: {exc}", path=f.path) from None
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if line.strip():
-            yield number, line
+_CHUNK = 1 << 20
+
+
+def _digest_file(f: InputFile) -> None:
+    """Size and sha256 in 1 MiB chunks (a JSONL or Parquet input may be larger than RAM)."""
+    _read_bytes(f.path, 0, probe_only=True)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with f.path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=f.path, code="UNREADABLE") from None
+    f.size, f.sha256 = size, digest.hexdigest()
+
+
+def _jsonl_lines(f: InputFile, cfg: InputConfig) -> Iterator[tuple[int, bytes | None]]:
+    """Non-blank lines, streamed (gzip too); ``None`` for a line over the size cap.
+
+    A record's JSON may be up to twice its text (escapes) plus its other fields, so the cap
+    is generous; past it the rest of the line is skipped without being held in memory.
+    """
+    _digest_file(f)
+    cap = 2 * cfg.max_doc_bytes + 65536
+    opener: Any = gzip.open if f.path.name.lower().endswith(".gz") else open
+    try:
+        with opener(f.path, "rb") as fh:
+            number = 0
+            while line := fh.readline(cap + 1):
+                number += 1
+                if len(line) > cap and not line.endswith(b"\n"):
+                    while (rest := fh.readline(_CHUNK)) and not rest.endswith(b"\n"):
+                        pass
+                    yield number, None
+                elif line.strip():
+                    yield number, line
+    except (OSError, EOFError, zlib.error) as exc:
+        if isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile) and exc.errno:
+            raise InputError(f"cannot read: {exc.strerror}", path=f.path) from None
+        raise InputError(f"not a valid gzip file: {exc}", path=f.path) from None
 
 
 def _read_jsonl(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
     for number, line in _jsonl_lines(f, cfg):
         where = f"{f.path}:{number}"
         try:
+            if line is None:
+                raise InputError(
+                    f"record is over the {cfg.max_doc_bytes}-byte limit (--max-doc-bytes)",
+                    path=f.path,
+                    line=number,
+                    code="TOO_LARGE",
+                )
             try:
                 rec = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
@@ -211,8 +251,7 @@ def _read_jsonl(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
 def _read_parquet(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
     import pyarrow.parquet as pq  # heavy import: only when Parquet is read
 
-    data = _read_bytes(f.path, 1 << 62)
-    _hash_file(f, data)
+    _digest_file(f)
     try:
         pf = pq.ParquetFile(f.path)
     except Exception as exc:  # pyarrow raises several types for a bad file

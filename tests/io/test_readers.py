@@ -118,3 +118,23 @@ def test_missing_input_and_unknown_suffix(tmp_path: Path) -> None:
 def test_safe_text_path_stays_inside(doc_id: str) -> None:
     name = safe_text_path(doc_id)
     assert "/" not in name and "\\" not in name and not name.startswith(".")
+
+
+def test_jsonl_is_streamed_and_an_oversized_record_is_skipped_alone(tmp_path: Path) -> None:
+    big = orjson.dumps({"id": "big", "text": "x" * 200_000})
+    ok = orjson.dumps({"id": "ok", "text": "fine"})
+    f = tmp_path / "in.jsonl.gz"
+    f.write_bytes(gzip.compress(big + b"\r\n" + ok + b"\r\n"))
+    docs = read([f], on_error="skip", max_doc_bytes=1000)
+    assert [d.doc_id for d in docs] == ["in.jsonl.gz#L1", "ok"]
+    assert docs[0].error is not None and docs[0].error.line == 1
+    assert "limit" in str(docs[0].error)
+    with pytest.raises(InputError, match="limit"):
+        read([f], max_doc_bytes=1000)
+
+
+def test_truncated_gzip_is_an_input_error(tmp_path: Path) -> None:
+    f = tmp_path / "in.jsonl.gz"
+    f.write_bytes(gzip.compress(b'{"id": "a", "text": "x"}\n' * 1000)[:-20])
+    with pytest.raises(InputError, match="gzip"):
+        read([f])
