@@ -94,7 +94,11 @@ def build_document_stages(config: DedupConfig) -> tuple[list[DocumentStage], Any
     if config.neardup.enabled:
         from dedup.neardup import build_stages
 
-        stages.extend(build_stages(config)[0])
+        neardup = build_stages(config)[0]
+        # Repeats and caption echoes remove lines after the rules ran; the rules settle
+        # again before the document signature, so a rerun over the output removes nothing.
+        at = next((i for i, s in enumerate(neardup) if s.name == "neardup-docsign"), len(neardup))
+        stages.extend([*neardup[:at], ruleset.settle_stage(), *neardup[at:]])
     return stages, ruleset
 
 
@@ -286,9 +290,12 @@ def _run(
     t = time.perf_counter()
     _phase(progress, "finding near-duplicates across the corpus")
     corpus = Corpus(documents)
+    removed_before = [len(d.removed()) for d in documents]
     for stage in reduce_stages:
         stage.run(corpus)
-    for doc in documents:
+    for doc, before in zip(documents, removed_before, strict=True):
+        if len(doc.removed()) != before:
+            ruleset.settle(doc)  # boilerplate removal can bring chrome into a rule's reach
         _finalize(doc)
     timings["reduce"] = time.perf_counter() - t
 

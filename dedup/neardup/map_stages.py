@@ -153,6 +153,12 @@ class DocSignStage:
         sketch = get_sketch(doc)
         if sketch is None:
             return doc
+        # Stages between signing and here (e.g. the rules settling) may have removed lines.
+        still_kept = np.array(
+            [doc.paragraphs[i].removal is None for i in sketch.index.tolist()], dtype=bool
+        )
+        if not still_kept.all():
+            sketch.select(still_kept)
         signer = self.params.signer
         sigs = sketch.sigs if sketch.sigs is not None else signer.empty.reshape(1, -1)[:0]
         sketch.doc_sig = signer.document_signature(sigs)

@@ -60,6 +60,25 @@ def _patterns(pack: Pack) -> list[Pattern]:
     return found
 
 
+# doc.meta key: names of the packs that applied (decided once, on the document as read).
+PACKS_KEY = "rule_packs"
+# Each round can only remove lines; real pages settle in one or two.
+SETTLE_ROUNDS = 8
+
+
+class RulesSettleStage:
+    """Map stage after other removing stages: :meth:`RuleSet.settle` on the document."""
+
+    name = "rules-settle"
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+
+    def process(self, doc: Document) -> Document:
+        self.ruleset.settle(doc)
+        return doc
+
+
 class RulesStage:
     """The map stage (``dedup.pipeline.DocumentStage``) that applies a :class:`RuleSet`."""
 
@@ -89,16 +108,48 @@ class RuleSet:
         return [p for p in self.packs if p.applicability.applies(doc, present)]
 
     def apply(self, doc: Document) -> Document:
-        """Run every applicable rule on ``doc`` in place; returns it."""
+        """Run every applicable rule on ``doc`` in place, then settle; returns it."""
         present = Presence(self.bank, doc.paragraphs)
         packs = self.applicable(doc, present)
+        doc.meta[PACKS_KEY] = [p.name for p in packs]
         for pack in packs:
             for rule in pack.rules:
                 rule.apply(doc.paragraphs, present=present)
+        self._settle(doc, packs, present)
         return doc
+
+    def settle(self, doc: Document) -> int:
+        """Re-run the position-dependent rules (scoped, runs) of the packs that applied to
+        ``doc`` until nothing changes, after other stages removed lines; returns how many
+        lines this removed. Cleaning the output again then removes nothing more."""
+        names = set(doc.meta.get(PACKS_KEY, ()))
+        packs = [p for p in self.packs if p.name in names]
+        if not packs:
+            return 0
+        present = Presence(self.bank, [p for p in doc.paragraphs if p.removal is None])
+        return self._settle(doc, packs, present)
+
+    def _settle(self, doc: Document, packs: Sequence[Pack], present: Presence) -> int:
+        def removed() -> int:
+            return sum(p.removal is not None for p in doc.paragraphs)
+
+        start = before = removed()
+        for _ in range(SETTLE_ROUNDS):
+            for pack in packs:
+                for rule in pack.rules:
+                    if rule.position_dependent:
+                        rule.apply(doc.paragraphs, present=present)
+            after = removed()
+            if after == before:
+                break
+            before = after
+        return before - start
 
     def stage(self) -> RulesStage:
         return RulesStage(self)
+
+    def settle_stage(self) -> RulesSettleStage:
+        return RulesSettleStage(self)
 
     def would_remove(self, doc: Document) -> list[tuple[int, str]]:
         """(line, rule id) of kept paragraphs the rules would remove now (on a copy)."""

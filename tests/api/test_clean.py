@@ -161,3 +161,17 @@ def test_progress_reports_every_document_then_each_corpus_phase(tmp_path: Path) 
         ("phase", "writing"),
         ("phase", "rendering"),
     ]
+
+
+QUALITY_PAGES = Path(__file__).resolve().parents[1] / "data" / "quality" / "pages.jsonl"
+
+
+def test_pages_of_other_sites_validate_and_a_second_clean_removes_nothing(
+    tmp_path: Path,
+) -> None:
+    """Real pages of 15 other sites (heavy chrome): the output validates (no rule leftover:
+    scoped rules and runs settle after every removing stage), and is a fixed point."""
+    first = clean([QUALITY_PAGES], tmp_path / "first", build_config({"jobs": 1}))
+    assert first.passed, [str(f) for f in first.validation.findings]
+    second = clean([tmp_path / "first" / "text"], tmp_path / "second", build_config({"jobs": 1}))
+    assert _jsonl(tmp_path / "second" / "removed.jsonl") == []

@@ -122,34 +122,44 @@ def test_overlong_title(tmp_path: Path, corpus: Path, index_path: Path) -> None:
     assert (finding.code, finding.line) == ("SCHEMA-TITLE", 1)
 
 
-PACK_WITH_SCOPE = """\
-pack: scoped
+GENERIC_PACK = """\
+pack: generic
 applies_to: {any: true}
 rules:
   - id: menu
     kind: drop
     why: Site menu line.
     exact: [Site menu]
+"""
+
+SITE_PACK = """\
+pack: site
+applies_to:
+  line_pattern:
+    - regex: '^A real title$'
+      where: {head: 1}
+rules:
   - id: advert
     kind: drop
-    why: Advert label near the top.
-    where: {head: 2}
+    why: Advert label of this site.
     exact: [Advertisement]
 """
 
 
 def test_leftover_chrome(tmp_path: Path, corpus: Path, index_path: Path) -> None:
-    pack = tmp_path / "scoped.yaml"
-    pack.write_text(PACK_WITH_SCOPE)
-    cfg = build_config({"rules": (pack,), "jobs": 1})
+    (tmp_path / "packs").mkdir()
+    (tmp_path / "packs" / "generic.yaml").write_text(GENERIC_PACK)
+    (tmp_path / "packs" / "site.yaml").write_text(SITE_PACK)
+    cfg = build_config({"rules": (tmp_path / "packs",), "jobs": 1})
     body = " ".join(["Plenty of words in this body paragraph."] * 8)
     doc = tmp_path / "doc.txt"
-    # "Advertisement" is the 3rd raw paragraph (outside head: 2), so cleaning keeps it; in
-    # the cleaned text it is the 2nd, so the rules would remove it on a second pass.
+    # Which packs apply is decided on the file as read: the site pack's marker is not the
+    # first line until the menu line is cleaned away, so "Advertisement" survives the
+    # cleaning and a second pass would remove it. `check` reports that.
     doc.write_text(f"Site menu\nA real title\nAdvertisement\n{body}\n")
     [finding] = check_files([doc], cfg, corpus, index_path)
     assert (finding.code, finding.line) == ("SCHEMA-CHROME", 3)
-    assert "scoped/advert" in finding.message
+    assert "site/advert" in finding.message
 
 
 def _corpus_with_shared_line(root: Path, line: str, n: int) -> Path:

@@ -105,7 +105,24 @@ def test_where_head_tail_skip_head(tmp_path: Path) -> None:
         "  - {id: s, kind: cut_after, why: w, exact: [z], where: {skip_head: 2}}\n",
     )
     doc = rs.apply(doc_of("x\nz\nx\ny\nbody\ny\nz\nend\n"))
-    assert removed_lines(doc) == {1: "t/h", 7: "t/s", 8: "t/s"}
+    # Scopes count the lines still kept, and scoped rules settle to a fixed point: once
+    # line 1 and the cut (7-8) are gone, line 3 is in the head and 6, then 4, in the tail,
+    # exactly what a rerun over the cleaned text would find.
+    assert removed_lines(doc) == {1: "t/h", 3: "t/h", 4: "t/t", 6: "t/t", 7: "t/s", 8: "t/s"}
+    again = rs.apply(doc_of("z\nbody\n"))
+    assert removed_lines(again) == {}
+
+
+def test_runs_are_made_of_kept_lines(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - {id: menu, kind: drop_run, why: w, line: '^[A-Z][a-z]+$', min_run: 3}\n"
+        "  - {id: sep, kind: drop, why: w, exact: ['|']}\n",
+    )
+    # The separators break the run when the run rule first looks; settling sees the
+    # run of three that a rerun over the cleaned text would see.
+    doc = rs.apply(doc_of("A title here.\nNews\n|\nSport\n|\nWeather\nBody text here.\n"))
+    assert sorted(removed_lines(doc)) == [2, 3, 4, 5, 6]
 
 
 def test_where_needs_exactly_one_bound(tmp_path: Path) -> None:
