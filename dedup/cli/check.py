@@ -12,7 +12,7 @@ from dedup.cli.common import EXIT_FINDINGS, config_option, error_boundary
 from dedup.cli.index import announce, config_from, location_options, scheme_options
 
 
-@click.command(name="check")
+@click.command(name="check", short_help="Pre-commit check: are new seed files usable and new?")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @location_options
 @scheme_options

@@ -22,7 +22,7 @@ from dedup.neardup.config import NearDupConfig
 from dedup.validate.config import ValidationConfig
 
 
-@click.command(name="clean")
+@click.command(name="clean", short_help="Clean and deduplicate a corpus into an output folder.")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
 @click.option(
     "--out",

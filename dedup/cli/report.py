@@ -14,7 +14,7 @@ def _default_html(out_dir: Path) -> Path:
     return Path("reports") / f"{out_dir.resolve().name}.html"
 
 
-@click.command(name="report")
+@click.command(name="report", short_help="Re-render the HTML review report from an output folder.")
 @click.argument(
     "out_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path)
 )

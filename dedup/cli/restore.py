@@ -10,7 +10,7 @@ from dedup.cli.common import error_boundary
 from dedup.restore import restore
 
 
-@click.command(name="restore")
+@click.command(name="restore", short_help="Rebuild the input documents from an output folder.")
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option(
     "--to",
