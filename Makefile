@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint fuzz bench docs clean-build browser-deps
+.PHONY: run test lint fuzz bench bench-check docs clean-build browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,15 @@ fuzz: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python -m dedup.cli.reference README.md
 
+## Benchmarks (not tests): 100 MB end to end + per stage + datasketch baseline, the
+## 10,000-document report, held-out cleaning quality; `make bench-check` for `dedup check`
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --size 100
+	$(BIN)/python benchmarks/report_size.py
+	$(BIN)/python benchmarks/quality_eval.py
+
+bench-check: $(STAMP)
+	$(BIN)/python benchmarks/check_bench.py
 
 clean-build:
 	rm -rf build .venv
