@@ -11,7 +11,7 @@ import multiprocessing
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -40,6 +40,7 @@ from dedup.text.segment import segment
 
 if TYPE_CHECKING:
     from dedup.index.runs import RunIndex
+    from dedup.ruleset import RuleSet
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,6 @@ class CleanResult:
     manifest: dict[str, Any]
     validation: Any = None  # dedup.validate.ValidationResult, when validation ran
     report: Path | None = None
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -86,7 +86,7 @@ class CleanResult:
 _WORKER_STAGES: list[DocumentStage] = []
 
 
-def build_document_stages(config: DedupConfig) -> tuple[list[DocumentStage], Any]:
+def build_document_stages(config: DedupConfig) -> tuple[list[DocumentStage], RuleSet]:
     from dedup.ruleset import load_rules
 
     ruleset = load_rules(config.rules)
@@ -262,7 +262,7 @@ def _run(
     config: DedupConfig,
     files: list[InputFile],
     map_stages: list[DocumentStage],
-    ruleset: Any,
+    ruleset: RuleSet,
     reduce_stages: list[CorpusStage],
     *,
     report: Path | None,
@@ -391,7 +391,7 @@ def _validate(
     doc_records: list[dict[str, Any]],
     removal_rows: list[dict[str, Any]],
     config: DedupConfig,
-    ruleset: Any,
+    ruleset: RuleSet,
     corpus: Corpus,
 ) -> Any:
     try:
