@@ -204,6 +204,26 @@ class IndexStore:
         except (ValueError, TypeError) as exc:
             raise _corrupt(self.path, f"unreadable scheme: {exc}") from None
 
+    def run_entries(self, c: sqlite3.Connection) -> list[Entry]:
+        """Documents added by `dedup clean --index` (``RUN_PREFIX`` keys), with their stored
+        normalised text and no keys: what a rebuild needs to sign them again."""
+        rows = c.execute(
+            "SELECT path, size, sha256, title, text FROM docs "
+            "WHERE path LIKE ? AND error IS NULL AND text IS NOT NULL",
+            (RUN_PREFIX + "%",),
+        ).fetchall()
+        return [
+            Entry(
+                path,
+                size,
+                0,
+                sha,
+                title=title or "",
+                norms=zlib.decompress(text).decode().split("\n"),
+            )
+            for path, size, sha, title, text in rows
+        ]
+
     def reset(self, c: sqlite3.Connection, scheme: Scheme, corpus: str) -> None:
         """Empty the index and record a new scheme (a rebuild starts here); call inside
         :meth:`transaction`."""

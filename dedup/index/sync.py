@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from dedup.errors import InputError
 from dedup.index.documents import clean, read_text, sha256_of, sign
 from dedup.index.scheme import Scheme, scheme_for
+from dedup.index.signing import sign_norms
 from dedup.index.store import RUN_PREFIX, Entry, IndexStore
 
 if TYPE_CHECKING:
@@ -220,7 +221,13 @@ def prepare(
         if reason is not None:
             if reason != NEW:
                 log.warning("%s: rebuilding the index (%s)", store.path, reason)
+            # Earlier runs' documents have no file to read again: re-sign their stored text
+            # under the new scheme instead of losing them.
+            runs = store.run_entries(c)
             store.reset(c, scheme, corpus_key)
+            for entry in runs:
+                entry.keys = sign_norms(entry.norms, scheme)[1]
+                store.put(c, entry)
     return scheme, reason
 
 

@@ -195,6 +195,25 @@ def test_check_ignores_and_keeps_run_documents(first_run: Path, tmp_path: Path) 
     assert set(SECOND) <= set(paths)
 
 
+def test_a_rebuild_re_signs_the_run_documents_instead_of_dropping_them(
+    first_run: Path, second_corpus: Path, tmp_path: Path
+) -> None:
+    # `dedup check` with other MinHash parameters rebuilds the index (announced); the run
+    # documents have no file to read again, so their stored text is signed anew.
+    corpus = _folder(tmp_path / "corpus", ("003_011f662802d22c6e.txt",))
+    new = tmp_path / "new.txt"
+    new.write_text((SEEDS / "004_1a6ee8431759ad64.txt").read_text(encoding="utf-8"))
+    other = build_config({"jobs": 1, "neardup": {"num_perm": 64}})
+    result = run_check([new], other, corpus, first_run, False)
+    assert result.index is not None and result.index.rebuilt
+    assert sum(p.startswith(RUN_PREFIX) for p in _run_docs(first_run)) == 3
+    # ... and a run with the new parameters still finds its earlier twin through them.
+    clean([second_corpus], tmp_path / "out-b", _config(num_perm=64), index=first_run)
+    near = _docs(tmp_path / "out-b")["near_001.txt"]
+    assert (near["status"], near["duplicate_scope"]) == ("duplicate", "index")
+    assert near["duplicate_of"] == TWIN
+
+
 def test_cli_index_flags(first_run: Path, second_corpus: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "out"
