@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from dedup.model import Paragraph
-from dedup.text.normalize import normalize
+from dedup.model import REASON_EMPTY, Edit, Paragraph
+from dedup.text.normalize import OUTPUT_FORM_RULE, normalize, output_form
 
 # \r\n, \r and \n are line breaks; other Unicode separators (U+2028, \x0b, \x0c, \x1c-\x1e,
 # \x85) are kept inside the line so line numbers agree with editors and `wc -l`.
@@ -34,6 +34,15 @@ def segment(text: str) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     for number, raw in enumerate(split_lines(text), start=1):
         stripped = raw.strip()
-        if stripped:  # blank lines only separate paragraphs
-            paragraphs.append(Paragraph(number, raw, stripped, normalize(stripped)))
+        if not stripped:  # blank lines only separate paragraphs
+            continue
+        # The rules must see the text as the output will show it (no-break spaces and
+        # control characters tidied), or a second clean of the output would differ.
+        shown = output_form(stripped)
+        p = Paragraph(number, raw, shown, normalize(shown))
+        if shown != stripped:
+            p.edits.append(Edit(OUTPUT_FORM_RULE, stripped, shown))
+            if not shown:
+                p.remove(REASON_EMPTY, OUTPUT_FORM_RULE)
+        paragraphs.append(p)
     return paragraphs

@@ -48,3 +48,13 @@ def test_segment_never_loses_a_non_blank_line(text: str) -> None:
     for p in paras:
         assert lines[p.line - 1] == p.raw
         assert p.norm == normalize(p.norm)  # idempotent
+
+
+def test_text_is_in_output_form_before_any_rule_sees_it() -> None:
+    # Found by the idempotence property: "\x1b|" kept by the separator rule, then shown as
+    # "|" in the output, which a second clean removed. Rules now see the shown form.
+    [p] = segment("\x1b|")
+    assert (p.raw, p.text, p.norm) == ("\x1b|", "|", "|")
+    assert [(e.before, e.after) for e in p.edits] == [("\x1b|", "|")]
+    [empty] = segment("\x07")
+    assert empty.text == "" and empty.removal is not None
