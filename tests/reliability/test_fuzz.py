@@ -23,6 +23,7 @@ from dedup.io.decode import decode_bytes
 from dedup.io.readers import discover_inputs, read_documents
 from dedup.model import Document
 from dedup.ruleset import load_rules
+from dedup.text.normalize import output_form
 from dedup.text.segment import segment, split_lines
 
 EXAMPLES = int(os.environ.get("DEDUP_FUZZ_EXAMPLES", "100"))
@@ -120,7 +121,13 @@ def test_segmenter_numbers_every_non_blank_line(text: str) -> None:
     assert [p.line for p in paragraphs] == [n for n, ln in enumerate(lines, 1) if ln.strip()]
     for p in paragraphs:
         assert p.raw == lines[p.line - 1]
-        assert p.text == p.raw.strip() and p.text
+        # The shown text is the output form of the stripped line; any change is an edit,
+        # and a line that tidies away entirely is removed, never silently dropped.
+        assert p.text == output_form(p.raw.strip())
+        if p.text != p.raw.strip():
+            assert p.edits and p.edits[0].before == p.raw.strip()
+        if not p.text:
+            assert p.removal is not None
         assert "\r" not in p.raw and "\n" not in p.raw
 
 
