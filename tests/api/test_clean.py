@@ -174,4 +174,5 @@ def test_pages_of_other_sites_validate_and_a_second_clean_removes_nothing(
     first = clean([QUALITY_PAGES], tmp_path / "first", build_config({"jobs": 1}))
     assert first.passed, [str(f) for f in first.validation.findings]
     second = clean([tmp_path / "first" / "text"], tmp_path / "second", build_config({"jobs": 1}))
+    assert second.passed
     assert _jsonl(tmp_path / "second" / "removed.jsonl") == []
