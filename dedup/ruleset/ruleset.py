@@ -62,8 +62,14 @@ def _patterns(pack: Pack) -> list[Pattern]:
 
 # doc.meta key: names of the packs that applied (decided once, on the document as read).
 PACKS_KEY = "rule_packs"
+# doc.meta key: how many lines were removed when the rules last settled.
+SETTLED_KEY = "rules_settled_at"
 # Each round can only remove lines; real pages settle in one or two.
 SETTLE_ROUNDS = 8
+
+
+def _removed(doc: Document) -> int:
+    return sum(p.removal is not None for p in doc.paragraphs)
 
 
 class RulesSettleStage:
@@ -112,10 +118,11 @@ class RuleSet:
         present = Presence(self.bank, doc.paragraphs)
         packs = self.applicable(doc, present)
         doc.meta[PACKS_KEY] = [p.name for p in packs]
+        before = _removed(doc)
         for pack in packs:
             for rule in pack.rules:
                 rule.apply(doc.paragraphs, present=present)
-        self._settle(doc, packs, present)
+        self._settle(doc, packs, present, since=before)
         return doc
 
     def settle(self, doc: Document) -> int:
@@ -124,26 +131,29 @@ class RuleSet:
         lines this removed. Cleaning the output again then removes nothing more."""
         names = set(doc.meta.get(PACKS_KEY, ()))
         packs = [p for p in self.packs if p.name in names]
-        if not packs:
+        # Nothing removed since the rules last settled: nothing can have moved into reach.
+        if not packs or doc.meta.get(SETTLED_KEY) == _removed(doc):
             return 0
         present = Presence(self.bank, [p for p in doc.paragraphs if p.removal is None])
-        return self._settle(doc, packs, present)
+        return self._settle(doc, packs, present, since=None)
 
-    def _settle(self, doc: Document, packs: Sequence[Pack], present: Presence) -> int:
-        def removed() -> int:
-            return sum(p.removal is not None for p in doc.paragraphs)
-
-        start = before = removed()
+    def _settle(
+        self, doc: Document, packs: Sequence[Pack], present: Presence, *, since: int | None
+    ) -> int:
+        """Rounds of the position-dependent rules while the lines kept keep changing
+        (``since``: the removal count the last round saw; None forces one round)."""
+        start = now = _removed(doc)
         for _ in range(SETTLE_ROUNDS):
+            if now == since:
+                break
+            since = now
             for pack in packs:
                 for rule in pack.rules:
                     if rule.position_dependent:
                         rule.apply(doc.paragraphs, present=present)
-            after = removed()
-            if after == before:
-                break
-            before = after
-        return before - start
+            now = _removed(doc)
+        doc.meta[SETTLED_KEY] = now
+        return now - start
 
     def stage(self) -> RulesStage:
         return RulesStage(self)
