@@ -36,6 +36,15 @@ def document_record(doc: Document) -> dict[str, Any]:
     }
 
 
+def record_paragraphs(record: dict[str, Any]) -> list[str]:
+    """The kept paragraphs of a ``documents.jsonl`` record, title first: the inverse of
+    :func:`document_record`, aligned with its ``lines``. Non-string fields read as empty."""
+    title, body = record.get("title"), record.get("text")
+    title = title if isinstance(title, str) else ""
+    body = body if isinstance(body, str) else ""
+    return ([title] if title else []) + (body.split("\n\n") if body else [])
+
+
 def removal_records(doc: Document) -> Iterator[dict[str, Any]]:
     for p in doc.paragraphs:
         if p.removal is None:

@@ -18,6 +18,7 @@ from typing import Any
 from dedup.errors import OutputError
 from dedup.io.jsonl import iter_jsonl
 from dedup.io.writers import safe_relative
+from dedup.records import record_paragraphs
 
 REQUIRED = ("documents.jsonl", "removed.jsonl", "edits.jsonl", "manifest.json")
 
@@ -57,7 +58,7 @@ def restore_documents(out_dir: Path) -> Iterator[RestoredDocument]:
         if d["status"] == "rejected" and not d["lines"] and d["doc_id"] not in removed:
             continue
         doc_id = d["doc_id"]
-        kept = [d["title"], *(d["text"].split("\n\n") if d["text"] else [])] if d["lines"] else []
+        kept = record_paragraphs(d)
         if len(kept) != len(d["lines"]):
             raise OutputError(
                 f"document {doc_id!r}: {len(kept)} paragraphs but {len(d['lines'])} line numbers",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from dedup.model import REASON_EMPTY, REASON_RULE
+from dedup.records import record_paragraphs
 from dedup.report import load
 from dedup.report.charts import bar_chart
 from dedup.report.data import (
@@ -159,8 +160,7 @@ def _cut(text: str) -> tuple[str, int]:
 
 def _kept_lines(rec: dict[str, Any], warnings: list[str]) -> list[tuple[int, str]]:
     """Kept paragraphs with their raw line numbers: ``title`` + ``text`` split on blank lines."""
-    title, body = _s(rec.get("title")), _s(rec.get("text"))
-    paragraphs = ([title] if title else []) + (body.split("\n\n") if body else [])
+    paragraphs = record_paragraphs(rec)
     numbers = [n for n in rec.get("lines") or [] if isinstance(n, int)]
     if len(numbers) != len(paragraphs):
         warnings.append(
