@@ -8,6 +8,7 @@ field for JSONL/Parquet.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import logging
@@ -107,29 +108,40 @@ def safe_text_path(doc_id: str) -> str:
     return f"{stem}-{digest}.txt"
 
 
-def _read_bytes(path: Path, limit: int, *, probe_only: bool = False) -> bytes:
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    r"""OS errors while reading ``path`` become one-line :class:`InputError`\ s."""
     try:
-        st = path.stat()
-        # A FIFO or device named *.txt would block or never end: read regular files only.
-        if not stat.S_ISREG(st.st_mode):
-            what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-            raise InputError(f"{what}; expected a text file", path=path, code="UNREADABLE")
-        if probe_only:
-            return b""
-        size = st.st_size
-        if size > limit:
-            raise InputError(
-                f"file is {size} bytes, over the {limit}-byte limit (--max-doc-bytes)",
-                path=path,
-                code="TOO_LARGE",
-            )
-        return path.read_bytes()
+        yield
     except PermissionError:
         raise InputError("permission denied", path=path, code="UNREADABLE") from None
     except IsADirectoryError:
         raise InputError("is a folder, expected a file", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path, code="UNREADABLE") from None
+
+
+def _regular_file_size(path: Path) -> int:
+    """The size of ``path``, which must be a regular file: a FIFO or device named *.txt
+    would block or never end."""
+    with _reading(path):
+        st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise InputError(f"{what}; expected a text file", path=path, code="UNREADABLE")
+    return st.st_size
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    size = _regular_file_size(path)
+    if size > limit:
+        raise InputError(
+            f"file is {size} bytes, over the {limit}-byte limit (--max-doc-bytes)",
+            path=path,
+            code="TOO_LARGE",
+        )
+    with _reading(path):
+        return path.read_bytes()
 
 
 def _hash_file(f: InputFile, data: bytes) -> None:
@@ -165,16 +177,13 @@ _CHUNK = 1 << 20
 
 def _digest_file(f: InputFile) -> None:
     """Size and sha256 in 1 MiB chunks (a JSONL or Parquet input may be larger than RAM)."""
-    _read_bytes(f.path, 0, probe_only=True)
+    _regular_file_size(f.path)
     digest = hashlib.sha256()
     size = 0
-    try:
-        with f.path.open("rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=f.path, code="UNREADABLE") from None
+    with _reading(f.path), f.path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
     f.size, f.sha256 = size, digest.hexdigest()
 
 
