@@ -41,6 +41,7 @@ from dedup.text.segment import segment
 if TYPE_CHECKING:
     from dedup.index.runs import RunIndex
     from dedup.ruleset import RuleSet
+    from dedup.validate import ValidationResult
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class CleanResult:
     out_dir: Path
     documents: list[Document]
     manifest: dict[str, Any]
-    validation: Any = None  # dedup.validate.ValidationResult, when validation ran
+    validation: ValidationResult | None = None  # when validation ran
     report: Path | None = None
 
     @property
@@ -290,12 +291,12 @@ def _run(
     t = time.perf_counter()
     _phase(progress, "finding near-duplicates across the corpus")
     corpus = Corpus(documents)
-    removed_before = [len(d.removed()) for d in documents]
     for stage in reduce_stages:
         stage.run(corpus)
-    for doc, before in zip(documents, removed_before, strict=True):
-        if len(doc.removed()) != before:
-            ruleset.settle(doc)  # boilerplate removal can bring chrome into a rule's reach
+    for doc in documents:
+        # Boilerplate removal can bring chrome into a rule's reach; settle() returns at once
+        # for the documents the reduce did not touch.
+        ruleset.settle(doc)
         _finalize(doc)
     timings["reduce"] = time.perf_counter() - t
 
@@ -393,10 +394,7 @@ def _validate(
     config: DedupConfig,
     ruleset: RuleSet,
     corpus: Corpus,
-) -> Any:
-    try:
-        from dedup.validate import validate_records
-    except ImportError:  # validation not built yet
-        log.warning("validation unavailable; skipped")
-        return None
+) -> ValidationResult:
+    from dedup.validate import validate_records  # pandas/pandera: only when validating
+
     return validate_records(doc_records, removal_rows, config, ruleset=ruleset, corpus=corpus)
