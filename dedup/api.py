@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from dedup import __version__
 from dedup.config import DedupConfig
 from dedup.io.readers import InputFile, RawDocument, discover_inputs, read_documents
 from dedup.io.writers import (
@@ -26,13 +25,13 @@ from dedup.io.writers import (
     write_jsonl,
     write_text_tree,
 )
+from dedup.manifest import build_manifest, display_path
 from dedup.model import REASON_EMPTY, Document, Edit
 from dedup.pipeline import (
     Corpus,
     CorpusStage,
     DocumentStage,
     apply_document_stages,
-    count_removals,
 )
 from dedup.records import document_record, edit_records, removal_records
 from dedup.text.normalize import OUTPUT_FORM_RULE, output_form
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     from dedup.validate import ValidationResult
 
 log = logging.getLogger(__name__)
-
-FORMAT_VERSION = 1
 
 
 class Progress(Protocol):
@@ -168,46 +165,6 @@ def _finalize(doc: Document) -> None:
         doc.reject_reason = "empty after cleaning: every line was removed"
 
 
-def _counts(documents: list[Document]) -> dict[str, Any]:
-    status = {"in": len(documents), "kept": 0, "duplicate": 0, "rejected": 0}
-    paras = {"in": 0, "kept": 0, "removed": 0}
-    chars = {"in": 0, "removed": 0}
-    for doc in documents:
-        status[doc.status] += 1
-        for p in doc.paragraphs:
-            paras["in"] += 1
-            chars["in"] += len(p.raw)
-            if p.removal is None:
-                paras["kept"] += 1
-            else:
-                paras["removed"] += 1
-                chars["removed"] += len(p.raw)
-    removed = count_removals(documents)
-    return {
-        "documents": status,
-        "paragraphs": paras,
-        "characters": chars,
-        "removed_by_reason": dict(sorted(removed["by_reason"].items())),
-        "removed_by_rule": dict(sorted(removed["by_rule"].items())),
-    }
-
-
-def _inputs_manifest(files: list[InputFile]) -> list[dict[str, Any]]:
-    roots: dict[str, dict[str, Any]] = {}
-    for f in files:
-        entry = roots.setdefault(f.root, {"path": f.root, "files": []})
-        entry["files"].append(
-            {
-                "path": f.rel,
-                "kind": f.kind,
-                "sha256": f.sha256,
-                "bytes": f.size,
-                "documents": f.documents,
-            }
-        )
-    return list(roots.values())
-
-
 def clean(
     inputs: Sequence[Path],
     out_dir: Path,
@@ -251,7 +208,7 @@ def clean(
             command=command,
             validate=validate,
             run_index=run_index,
-            index_shown=_display_path(index) if index is not None else "",
+            index_shown=display_path(index) if index is not None else "",
         )
     finally:
         if run_index is not None:
@@ -339,31 +296,23 @@ def _run(
         index_entry = run_index.describe(index_shown)
     timings["total"] = time.perf_counter() - t0
 
-    manifest = {
-        "tool": "dedup",
-        "version": __version__,
-        "format": FORMAT_VERSION,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "command": list(command) if command is not None else None,
-        "parameters": config.public_dict(),
-        "rules": [{**pack, "path": _display_path(pack["path"])} for pack in ruleset.describe()],
-        "inputs": _inputs_manifest(files),
-        "counts": {**_counts(documents), "text_files": text_files},
-        "stages": corpus.facts.get("stage_counts", {}),
-        "neardup": {
-            "scheme": corpus.facts.get("neardup_scheme"),
-            "clusters": len(corpus.facts.get("clusters", [])),
-            "boilerplate_groups": len(corpus.facts.get("boilerplate", [])),
-        },
-        **({"index": index_entry} if index_entry is not None else {}),
-        "timings": {k: round(v, 4) for k, v in timings.items()},
-        "validation": {
+    manifest = build_manifest(
+        config=config,
+        command=command,
+        rule_packs=ruleset.describe(),
+        files=files,
+        documents=documents,
+        corpus=corpus,
+        text_files=text_files,
+        index=index_entry,
+        timings=timings,
+        validation={
             "status": validation_json["status"],
             "findings": len(validation_json["findings"]),
             "by_check": validation.by_check() if validation is not None else {},
         },
-        "files": hashes,
-    }
+        hashes=hashes,
+    )
     write_json(out_dir / MANIFEST, manifest)  # last: the commit marker
 
     result = CleanResult(out_dir, documents, manifest, validation)
@@ -378,14 +327,6 @@ def _run(
 def _phase(progress: Progress | None, name: str) -> None:
     if progress is not None:
         progress.phase(name)
-
-
-def _display_path(path: str | Path) -> str:
-    """Paths under the working directory are recorded relative to it (portable manifests)."""
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _validate(

@@ -12,7 +12,6 @@ Stages never delete paragraphs; they mark them removed with a reason (see ``mode
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -51,17 +50,3 @@ def apply_document_stages(doc: Document, stages: Iterable[DocumentStage]) -> Doc
             break
         doc = stage.process(doc)
     return doc
-
-
-def count_removals(documents: Iterable[Document]) -> dict[str, Counter[str]]:
-    """Counts per reason and per detail-for-rules, for the manifest and the report."""
-    by_reason: Counter[str] = Counter()
-    by_rule: Counter[str] = Counter()
-    for doc in documents:
-        for p in doc.paragraphs:
-            if p.removal is None:
-                continue
-            by_reason[p.removal.reason] += 1
-            if p.removal.reason == "rule":
-                by_rule[p.removal.detail] += 1
-    return {"by_reason": by_reason, "by_rule": by_rule}

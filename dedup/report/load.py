@@ -16,6 +16,7 @@ import orjson
 
 from dedup.errors import InputError
 from dedup.io.jsonl import iter_jsonl as iter_jsonl_records
+from dedup.manifest import FORMAT_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ EDITS = "edits.jsonl"
 CLUSTERS = "clusters.jsonl"
 BOILERPLATE = "boilerplate.jsonl"
 VALIDATION = "validation.json"
-SUPPORTED_FORMAT = 1
+SUPPORTED_FORMAT = FORMAT_VERSION  # the format dedup clean writes (dedup.manifest)
 
 
 def read_json(path: Path) -> dict[str, Any]:

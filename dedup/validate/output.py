@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dedup import __version__
 from dedup.errors import OutputFormatError
+from dedup.manifest import FORMAT_VERSION
 from dedup.validate.corpus import NearDupFinder, RuleMatcher
 from dedup.validate.findings import ValidationResult
 from dedup.validate.tables import DOCUMENT_COLUMNS, REMOVAL_COLUMNS, validate_tables
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = FORMAT_VERSION  # the format dedup clean writes (dedup.manifest)
 REQUIRED_FILES = ("documents.jsonl", "removed.jsonl", "edits.jsonl", "manifest.json")
 VALIDATION_FILE = "validation.json"
 
