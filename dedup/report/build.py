@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from dedup.model import REASON_EMPTY, REASON_RULE
-from dedup.records import record_paragraphs
 from dedup.report import load
 from dedup.report.charts import bar_chart
+from dedup.report.coerce import as_int, as_sim, as_str
 from dedup.report.data import (
     BoilerplateRow,
     ClusterRow,
@@ -26,7 +26,6 @@ from dedup.report.data import (
     DocRow,
     Example,
     FindingRow,
-    Line,
     ReasonRow,
     ReportData,
     RulePack,
@@ -34,11 +33,10 @@ from dedup.report.data import (
     Verdict,
     css_for,
 )
+from dedup.report.documents import MAX_DOC_LINES, MAX_LINE_CHARS, document_details, pick_sample
 
 # Bounds that keep the page small on large runs (documented in docs/report.md).
 EXAMPLES_PER_RULE: Final = 3
-MAX_LINE_CHARS: Final = 2_000  # longer raw lines are cut in the detail view
-MAX_DOC_LINES: Final = 1_000  # lines shown per sampled document
 MAX_FINDINGS: Final = 1_000
 MAX_CLUSTERS: Final = 500
 MAX_BOILERPLATE: Final = 500
@@ -63,18 +61,6 @@ class _Counts:
     removed_chars: int = 0
 
 
-def _s(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _sim(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
 def _doc_stats(counts: _Counts, doc_id: str) -> list[int]:
     stats = counts.per_doc.get(doc_id)
     if stats is None:
@@ -85,8 +71,12 @@ def _doc_stats(counts: _Counts, doc_id: str) -> list[int]:
 def _first_pass(out_dir: Path) -> _Counts:
     counts = _Counts()
     for rec in load.iter_jsonl(out_dir / load.REMOVED):
-        reason, detail, text = _s(rec.get("reason")), _s(rec.get("detail")), _s(rec.get("text"))
-        doc_id = _s(rec.get("doc_id"))
+        reason, detail, text = (
+            as_str(rec.get("reason")),
+            as_str(rec.get("detail")),
+            as_str(rec.get("text")),
+        )
+        doc_id = as_str(rec.get("doc_id"))
         counts.by_reason[reason] += 1
         counts.chars_by_reason[reason] += len(text)
         counts.removed_total += 1
@@ -97,23 +87,23 @@ def _first_pass(out_dir: Path) -> _Counts:
         if reason in _RULE_REASONS:  # detail is a rule id
             counts.removed_by_detail[detail] += 1
             if len(counts.examples[detail]) < EXAMPLES_PER_RULE:
-                where = f"{doc_id}:{_s(rec.get('line'))}"
+                where = f"{doc_id}:{as_str(rec.get('line'))}"
                 counts.examples[detail].append(Example(where, text[:MAX_LINE_CHARS]))
     for rec in load.iter_jsonl(out_dir / load.EDITS):
-        doc_id = _s(rec.get("doc_id"))
+        doc_id = as_str(rec.get("doc_id"))
         _doc_stats(counts, doc_id)[2] += 1
-        for rule in _s(rec.get("rule")).split(","):
+        for rule in as_str(rec.get("rule")).split(","):
             rule = rule.strip()
             if not rule:
                 continue
             counts.edited_by_rule[rule] += 1
             if len(counts.examples[rule]) < EXAMPLES_PER_RULE:
-                where = f"{doc_id}:{_s(rec.get('line'))}"
+                where = f"{doc_id}:{as_str(rec.get('line'))}"
                 counts.examples[rule].append(
                     Example(
                         where,
-                        _s(rec.get("before"))[:MAX_LINE_CHARS],
-                        _s(rec.get("after"))[:MAX_LINE_CHARS],
+                        as_str(rec.get("before"))[:MAX_LINE_CHARS],
+                        as_str(rec.get("after"))[:MAX_LINE_CHARS],
                     )
                 )
     return counts
@@ -122,14 +112,14 @@ def _first_pass(out_dir: Path) -> _Counts:
 def _rows(out_dir: Path, counts: _Counts) -> list[DocRow]:
     rows: list[DocRow] = []
     for index, rec in enumerate(load.iter_jsonl(out_dir / load.DOCUMENTS, required=True)):
-        doc_id = _s(rec.get("doc_id"))
+        doc_id = as_str(rec.get("doc_id"))
         lines = rec.get("lines")
         stats = counts.per_doc.get(doc_id, [0, 0, 0])
         rows.append(
             DocRow(
                 index=index,
                 doc_id=doc_id,
-                status=_s(rec.get("status")) or "kept",
+                status=as_str(rec.get("status")) or "kept",
                 kept=len(lines) if isinstance(lines, list) else 0,
                 removed=stats[0],
                 removed_chars=stats[1],
@@ -137,108 +127,6 @@ def _rows(out_dir: Path, counts: _Counts) -> list[DocRow]:
             )
         )
     return rows
-
-
-def _pick_sample(rows: list[DocRow], limit: int) -> tuple[list[DocRow], str]:
-    """All documents in input order if they fit; otherwise the worst ``limit`` first."""
-    if len(rows) <= limit:
-        return list(rows), "input"
-
-    def badness(row: DocRow) -> tuple[int, int, bool, int, int]:
-        # Removals matter most, then whole-document verdicts, then in-line edits (many
-        # are trivial whitespace fixes); input order breaks ties.
-        return (row.removed, row.removed_chars, row.status != "kept", row.edited, -row.index)
-
-    return sorted(rows, key=badness, reverse=True)[:limit], "worst"
-
-
-def _cut(text: str) -> tuple[str, int]:
-    if len(text) <= MAX_LINE_CHARS:
-        return text, 0
-    return text[:MAX_LINE_CHARS], len(text) - MAX_LINE_CHARS
-
-
-def _kept_lines(rec: dict[str, Any], warnings: list[str]) -> list[tuple[int, str]]:
-    """Kept paragraphs with their raw line numbers: ``title`` + ``text`` split on blank lines."""
-    paragraphs = record_paragraphs(rec)
-    numbers = [n for n in rec.get("lines") or [] if isinstance(n, int)]
-    if len(numbers) != len(paragraphs):
-        warnings.append(
-            f"documents.jsonl lists {len(numbers)} line numbers for {len(paragraphs)} "
-            "kept paragraphs; the detail below pairs them in order"
-        )
-    return list(zip(numbers, paragraphs, strict=False))
-
-
-def _detail(
-    row: DocRow, rec: dict[str, Any], removed: list[dict[str, Any]], edits: list[dict[str, Any]]
-) -> DocDetail:
-    warnings: list[str] = []
-    edit_by_line = {_int(e.get("line")): e for e in edits}
-    lines: list[Line] = []
-    for number, text in _kept_lines(rec, warnings):
-        edit = edit_by_line.get(number)
-        if edit is None:
-            shown, cut = _cut(text)
-            lines.append(Line(number, shown, "kept", css_for("kept"), cut=cut))
-        else:
-            shown, cut = _cut(_s(edit.get("before")))
-            after = _s(edit.get("after"))[:MAX_LINE_CHARS]
-            rule = _s(edit.get("rule"))
-            lines.append(
-                Line(number, shown, "edited", css_for("edited"), rule, after=after, cut=cut)
-            )
-    for rem in removed:
-        reason = _s(rem.get("reason"))
-        shown, cut = _cut(_s(rem.get("text")))
-        lines.append(
-            Line(
-                _int(rem.get("line")),
-                shown,
-                reason,
-                css_for(reason),
-                _s(rem.get("detail")),
-                similarity=_sim(rem.get("similarity")),
-                cut=cut,
-            )
-        )
-    lines.sort(key=lambda ln: ln.line)
-    cut_lines = max(0, len(lines) - MAX_DOC_LINES)
-    return DocDetail(
-        row=row,
-        source=_s(rec.get("source")),
-        url=_s(rec.get("url")),
-        duplicate_of=_s(rec.get("duplicate_of")),
-        similarity=_sim(rec.get("similarity")),
-        reject_reason=_s(rec.get("reject_reason")),
-        duplicate_scope=_s(rec.get("duplicate_scope")),
-        lines=lines[:MAX_DOC_LINES],
-        lines_cut=cut_lines,
-        warnings=warnings,
-    )
-
-
-def _second_pass(out_dir: Path, sample: list[DocRow]) -> list[DocDetail]:
-    wanted_index = {row.index: row for row in sample}
-    wanted_ids = {row.doc_id for row in sample}
-    records: dict[int, dict[str, Any]] = {}
-    for index, rec in enumerate(load.iter_jsonl(out_dir / load.DOCUMENTS, required=True)):
-        if index in wanted_index:
-            records[index] = rec
-    removed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rec in load.iter_jsonl(out_dir / load.REMOVED):
-        if _s(rec.get("doc_id")) in wanted_ids:
-            removed[_s(rec.get("doc_id"))].append(rec)
-    edits: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rec in load.iter_jsonl(out_dir / load.EDITS):
-        if _s(rec.get("doc_id")) in wanted_ids:
-            edits[_s(rec.get("doc_id"))].append(rec)
-    details = []
-    for row in sample:
-        row.in_sample = True
-        rec = records.get(row.index, {})
-        details.append(_detail(row, rec, removed.get(row.doc_id, []), edits.get(row.doc_id, [])))
-    return details
 
 
 def _rules(manifest: dict[str, Any], counts: _Counts) -> tuple[list[RulePack], list[RuleRow]]:
@@ -251,18 +139,21 @@ def _rules(manifest: dict[str, Any], counts: _Counts) -> tuple[list[RulePack], l
         pack_rules = [r for r in pack.get("rules") or [] if isinstance(r, dict)]
         packs.append(
             RulePack(
-                _s(pack.get("path")), _s(pack.get("pack")), _s(pack.get("sha256")), len(pack_rules)
+                as_str(pack.get("path")),
+                as_str(pack.get("pack")),
+                as_str(pack.get("sha256")),
+                len(pack_rules),
             )
         )
         for rule in pack_rules:
-            rule_id = _s(rule.get("id"))
+            rule_id = as_str(rule.get("id"))
             seen.add(rule_id)
             rules.append(
                 RuleRow(
                     rule_id,
-                    _s(pack.get("pack")),
-                    _s(rule.get("kind")),
-                    _s(rule.get("why")),
+                    as_str(pack.get("pack")),
+                    as_str(rule.get("kind")),
+                    as_str(rule.get("why")),
                     counts.removed_by_detail.get(rule_id, 0),
                     counts.edited_by_rule.get(rule_id, 0),
                     counts.examples.get(rule_id, []),
@@ -291,22 +182,22 @@ def _findings(validation: dict[str, Any] | None) -> tuple[list[FindingRow], int]
     rows = []
     for item in raw[:MAX_FINDINGS]:
         if not isinstance(item, dict):
-            rows.append(FindingRow("", "", "", "", _s(item)))
+            rows.append(FindingRow("", "", "", "", as_str(item)))
             continue
-        check = _s(item.get("check"))
+        check = as_str(item.get("check"))
         if item.get("column"):
-            check = f"{check} ({_s(item.get('column'))})"
-        where = _s(item.get("schema"))
+            check = f"{check} ({as_str(item.get('column'))})"
+        where = as_str(item.get("schema"))
         if item.get("line") is not None:
-            where = f"{where}:{_s(item.get('line'))}"
+            where = f"{where}:{as_str(item.get('line'))}"
         failure = item.get("failure_case")
         rows.append(
             FindingRow(
                 check=check,
-                document=_s(item.get("doc_id")),
+                document=as_str(item.get("doc_id")),
                 where=where,
-                failure=_s(failure)[:MAX_LINE_CHARS],
-                message=_s(item.get("message")),
+                failure=as_str(failure)[:MAX_LINE_CHARS],
+                message=as_str(item.get("message")),
             )
         )
     return rows, len(raw)
@@ -320,21 +211,21 @@ def _clusters(out_dir: Path) -> tuple[list[ClusterRow], int]:
         if len(rows) >= MAX_CLUSTERS:
             continue
         members = [
-            (_s(m.get("doc_id")), _sim(m.get("similarity")))
+            (as_str(m.get("doc_id")), as_sim(m.get("similarity")))
             for m in rec.get("members") or []
             if isinstance(m, dict)
         ]
-        rows.append(ClusterRow(_s(rec.get("canonical")), members))
+        rows.append(ClusterRow(as_str(rec.get("canonical")), members))
     return rows, total
 
 
 def _boilerplate(out_dir: Path) -> tuple[list[BoilerplateRow], int]:
     rows = [
         BoilerplateRow(
-            _s(rec.get("text"))[:MAX_LINE_CHARS],
-            _s(rec.get("representative")),
-            _int(rec.get("documents")),
-            _int(rec.get("paragraphs")),
+            as_str(rec.get("text"))[:MAX_LINE_CHARS],
+            as_str(rec.get("representative")),
+            as_int(rec.get("documents")),
+            as_int(rec.get("paragraphs")),
         )
         for rec in load.iter_jsonl(out_dir / load.BOILERPLATE)
     ]
@@ -374,29 +265,31 @@ def _verdict(
     paras = counts.get("paragraphs") or {}
     chars = counts.get("characters") or {}
     mval = manifest.get("validation") or {}
-    status = _s((validation or {}).get("status") or mval.get("status")) or "unknown"
+    status = as_str((validation or {}).get("status") or mval.get("status")) or "unknown"
     findings = (
-        len((validation or {}).get("findings") or []) if validation else _int(mval.get("findings"))
+        len((validation or {}).get("findings") or [])
+        if validation
+        else as_int(mval.get("findings"))
     )
     total = (manifest.get("timings") or {}).get("total")
     command = manifest.get("command")
-    inputs = [_s(i.get("path")) for i in manifest.get("inputs") or [] if isinstance(i, dict)]
+    inputs = [as_str(i.get("path")) for i in manifest.get("inputs") or [] if isinstance(i, dict)]
     return Verdict(
         status=status,
-        docs_in=_int(docs.get("in")),
-        docs_kept=_int(docs.get("kept")),
-        docs_duplicate=_int(docs.get("duplicate")),
-        docs_rejected=_int(docs.get("rejected")),
-        paragraphs_in=_int(paras.get("in")),
-        paragraphs_kept=_int(paras.get("kept")),
-        paragraphs_removed=_int(paras.get("removed")),
-        chars_in=_int(chars.get("in")),
-        chars_removed=_int(chars.get("removed")),
+        docs_in=as_int(docs.get("in")),
+        docs_kept=as_int(docs.get("kept")),
+        docs_duplicate=as_int(docs.get("duplicate")),
+        docs_rejected=as_int(docs.get("rejected")),
+        paragraphs_in=as_int(paras.get("in")),
+        paragraphs_kept=as_int(paras.get("kept")),
+        paragraphs_removed=as_int(paras.get("removed")),
+        chars_in=as_int(chars.get("in")),
+        chars_removed=as_int(chars.get("removed")),
         findings=findings,
         runtime_s=float(total) if isinstance(total, int | float) else None,
-        version=_s(manifest.get("version")),
-        created=_s(manifest.get("created")),
-        command=" ".join(map(str, command)) if isinstance(command, list) else _s(command),
+        version=as_str(manifest.get("version")),
+        created=as_str(manifest.get("created")),
+        command=" ".join(map(str, command)) if isinstance(command, list) else as_str(command),
         packs=packs,
         parameters_json=json.dumps(manifest.get("parameters") or {}, indent=2, sort_keys=True),
         inputs=inputs,
@@ -415,8 +308,8 @@ def build_report_data(out_dir: Path, *, sample_limit: int = 200) -> ReportData:
     validation = load.read_optional_json(out_dir / load.VALIDATION)
     counts = _first_pass(out_dir)
     rows = _rows(out_dir, counts)
-    sample, order = _pick_sample(rows, max(0, sample_limit))
-    details = _second_pass(out_dir, sample)
+    sample, order = pick_sample(rows, max(0, sample_limit))
+    details = document_details(out_dir, sample)
     packs, rules = _rules(manifest, counts)
     findings, findings_total = _findings(validation)
     clusters, clusters_total = _clusters(out_dir)
@@ -424,8 +317,8 @@ def build_report_data(out_dir: Path, *, sample_limit: int = 200) -> ReportData:
 
     by_reason = (manifest.get("counts") or {}).get("removed_by_reason") or dict(counts.by_reason)
     reasons = [
-        ReasonRow(r, _int(n), counts.chars_by_reason.get(r, 0), css_for(r))
-        for r, n in sorted(by_reason.items(), key=lambda kv: (-_int(kv[1]), kv[0]))
+        ReasonRow(r, as_int(n), counts.chars_by_reason.get(r, 0), css_for(r))
+        for r, n in sorted(by_reason.items(), key=lambda kv: (-as_int(kv[1]), kv[0]))
     ]
     fired = sorted((r for r in rules if r.hits), key=lambda r: (-r.hits, r.rule_id))
     rule_items = [(r.rule_id, r.hits, "cat-rulebar") for r in fired[:MAX_RULE_BARS]]
@@ -437,7 +330,7 @@ def build_report_data(out_dir: Path, *, sample_limit: int = 200) -> ReportData:
         verdict=_verdict(manifest, validation, packs, rows, counts),
         findings=findings,
         findings_total=findings_total,
-        validation_notes=[_s(n) for n in (validation or {}).get("notes") or []],
+        validation_notes=[as_str(n) for n in (validation or {}).get("notes") or []],
         reasons=reasons,
         reason_chart=bar_chart(
             "Removed paragraphs by reason", [(r.reason, r.count, r.css) for r in reasons]
