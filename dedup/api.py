@@ -26,7 +26,7 @@ from dedup.io.writers import (
     write_text_tree,
 )
 from dedup.manifest import build_manifest, display_path
-from dedup.model import REASON_EMPTY, Document, Edit
+from dedup.model import Document
 from dedup.pipeline import (
     Corpus,
     CorpusStage,
@@ -34,7 +34,6 @@ from dedup.pipeline import (
     apply_document_stages,
 )
 from dedup.records import document_record, edit_records, removal_records
-from dedup.text.normalize import OUTPUT_FORM_RULE, output_form
 from dedup.text.segment import segment
 
 if TYPE_CHECKING:
@@ -152,14 +151,7 @@ def map_documents(
 
 
 def _finalize(doc: Document) -> None:
-    for p in doc.paragraphs:
-        if p.removal is None:
-            tidy = output_form(p.text)
-            if tidy != p.text:
-                p.edits.append(Edit(OUTPUT_FORM_RULE, p.text, tidy))
-                p.text = tidy
-                if not tidy:
-                    p.remove(REASON_EMPTY, OUTPUT_FORM_RULE)
+    # Kept text is already in output form: segmentation and strip rules tidy what they set.
     if doc.status == "kept" and not doc.kept_paragraphs():
         doc.status = "rejected"
         doc.reject_reason = "empty after cleaning: every line was removed"

@@ -27,6 +27,7 @@ from dedup.ruleset.models import (
 )
 from dedup.ruleset.patterns import Pattern, PatternBank
 from dedup.text.normalize import normalize
+from dedup.text.tidy import apply_output_form
 
 
 def scope(where: Where | None, count: int) -> range:
@@ -227,10 +228,12 @@ class CompiledRule:
             p.edits.append(Edit(self.full_id, p.text, after))
             p.text = after
             p.norm = normalize(after)
-            if present is not None:
-                present.add(p)  # later rules may match the edited line
             if not after:
                 p.remove(REASON_EMPTY, self.full_id)
+                continue
+            apply_output_form(p)  # what is left of the line is shown tidied, as elsewhere
+            if present is not None:
+                present.add(p)  # later rules may match the edited line
 
     def _drop_run(self, paragraphs: list[Paragraph], indices: range, model: DropRunRule) -> None:
         pattern = self._run_line or self._run_start

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from dedup.model import REASON_EMPTY, Edit, Paragraph
-from dedup.text.normalize import OUTPUT_FORM_RULE, normalize, output_form
+from dedup.model import Paragraph
+from dedup.text.normalize import normalize
+from dedup.text.tidy import apply_output_form
 
 # \r\n, \r and \n are line breaks; other Unicode separators (U+2028, \x0b, \x0c, \x1c-\x1e,
 # \x85) are kept inside the line so line numbers agree with editors and `wc -l`.
@@ -36,13 +37,9 @@ def segment(text: str) -> list[Paragraph]:
         stripped = raw.strip()
         if not stripped:  # blank lines only separate paragraphs
             continue
+        p = Paragraph(number, raw, stripped, normalize(stripped))
         # The rules must see the text as the output will show it (no-break spaces and
         # control characters tidied), or a second clean of the output would differ.
-        shown = output_form(stripped)
-        p = Paragraph(number, raw, shown, normalize(shown))
-        if shown != stripped:
-            p.edits.append(Edit(OUTPUT_FORM_RULE, stripped, shown))
-            if not shown:
-                p.remove(REASON_EMPTY, OUTPUT_FORM_RULE)
+        apply_output_form(p)
         paragraphs.append(p)
     return paragraphs
