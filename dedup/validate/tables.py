@@ -193,8 +193,8 @@ class InMemory:
         sketch = get_sketch(doc)
         if sketch is None or sketch.doc_sig is None:
             return None
-        # Signed after the map stages: later removals (boilerplate, output form) or an
-        # edit that left p.norm stale make it the signature of other lines.
+        # Signed at the end of the map stages: later removals (boilerplate, rules settling
+        # after it) make it the signature of other lines.
         kept = [i for i, p in enumerate(doc.paragraphs) if p.removal is None]
         if sketch.index.tolist() != kept:
             return None
@@ -206,10 +206,8 @@ class InMemory:
 def _same_signatures(recorded: Any, config: DedupConfig) -> bool:
     if not isinstance(recorded, dict):
         return False
-    try:
-        from dedup.neardup.params import Params
-    except ImportError:
-        return False
+    from dedup.neardup.params import Params
+
     wanted = Params.from_config(config.neardup).scheme()
     return all(recorded.get(k) == wanted.get(k) for k in _SIGNATURE_SCHEME)
 
