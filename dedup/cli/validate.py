@@ -52,10 +52,8 @@ def _ruleset(
     rules: tuple[Path, ...], manifest: dict[str, Any], config: Any
 ) -> tuple[Any, str | None]:
     """The rule set to check leftovers with, or (None, why not)."""
-    try:
-        from dedup.ruleset import load_rules  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None, "rule_leftover: skipped, the rules engine is not available"
+    from dedup.ruleset import load_rules
+
     paths: list[Path] = list(rules)
     if not paths and manifest.get("rules") == []:
         return None, "rule_leftover: skipped, the run recorded no rule packs"
