@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dedup.errors import InputError
 from dedup.index.scheme import Scheme
 from dedup.index.signing import exact_hash, sign_norms
 from dedup.io.decode import decode_bytes
+from dedup.io.readers import read_file
 from dedup.model import Document
 from dedup.text.segment import segment
 
@@ -38,23 +38,7 @@ def read_text(path: Path, max_bytes: int, shown: str | None = None) -> tuple[str
     """Text and bytes of a file; :class:`InputError` (code TOO_LARGE, UNREADABLE, DECODE,
     BINARY, MISSING) when it cannot be used."""
     where = shown or str(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"file is {size} bytes, over the {max_bytes}-byte limit (--max-doc-bytes)",
-                path=where,
-                code="TOO_LARGE",
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=where, code="MISSING") from None
-    except IsADirectoryError:
-        raise InputError("is a folder, expected a file", path=where, code="UNREADABLE") from None
-    except PermissionError:
-        raise InputError("permission denied", path=where, code="UNREADABLE") from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=where, code="UNREADABLE") from None
+    data = read_file(path, max_bytes, shown=where)
     return decode_bytes(data, where), data
 
 

@@ -109,38 +109,46 @@ def safe_text_path(doc_id: str) -> str:
 
 
 @contextlib.contextmanager
-def _reading(path: Path) -> Iterator[None]:
-    r"""OS errors while reading ``path`` become one-line :class:`InputError`\ s."""
+def _reading(path: Path, shown: str | None = None) -> Iterator[None]:
+    r"""OS errors while reading ``path`` become one-line :class:`InputError`\ s naming
+    ``shown`` (how the user knows the file) or the path."""
+    where = shown or str(path)
     try:
         yield
+    except FileNotFoundError:
+        raise InputError("no such file", path=where, code="MISSING") from None
     except PermissionError:
-        raise InputError("permission denied", path=path, code="UNREADABLE") from None
+        raise InputError("permission denied", path=where, code="UNREADABLE") from None
     except IsADirectoryError:
-        raise InputError("is a folder, expected a file", path=path) from None
+        raise InputError("is a folder, expected a file", path=where, code="UNREADABLE") from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=path, code="UNREADABLE") from None
+        raise InputError(f"cannot read: {exc.strerror}", path=where, code="UNREADABLE") from None
 
 
-def _regular_file_size(path: Path) -> int:
+def _regular_file_size(path: Path, shown: str | None = None) -> int:
     """The size of ``path``, which must be a regular file: a FIFO or device named *.txt
     would block or never end."""
-    with _reading(path):
+    with _reading(path, shown):
         st = path.stat()
     if not stat.S_ISREG(st.st_mode):
         what = "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-        raise InputError(f"{what}; expected a text file", path=path, code="UNREADABLE")
+        raise InputError(
+            f"{what}; expected a text file", path=shown or str(path), code="UNREADABLE"
+        )
     return st.st_size
 
 
-def _read_bytes(path: Path, limit: int) -> bytes:
-    size = _regular_file_size(path)
+def read_file(path: Path, limit: int, *, shown: str | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or an :class:`InputError`
+    (MISSING, UNREADABLE, TOO_LARGE) naming ``shown`` or the path."""
+    size = _regular_file_size(path, shown)
     if size > limit:
         raise InputError(
             f"file is {size} bytes, over the {limit}-byte limit (--max-doc-bytes)",
-            path=path,
+            path=shown or str(path),
             code="TOO_LARGE",
         )
-    with _reading(path):
+    with _reading(path, shown):
         return path.read_bytes()
 
 
@@ -150,7 +158,7 @@ def _hash_file(f: InputFile, data: bytes) -> None:
 
 
 def _read_txt(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
-    data = _read_bytes(f.path, cfg.max_doc_bytes)
+    data = read_file(f.path, cfg.max_doc_bytes)
     _hash_file(f, data)
     text = decode_bytes(data, str(f.path), errors=cfg.encoding_errors)
     yield RawDocument(doc_id=f.rel, source=str(f.path), text=text, text_path=f.rel)
