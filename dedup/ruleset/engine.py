@@ -92,11 +92,12 @@ class Presence:
     exact lines) occurs lets the rule skip the per-line loop entirely.
     """
 
-    __slots__ = ("_folded", "bank", "hits", "texts", "unknown")
+    __slots__ = ("_folded", "bank", "by_pattern", "texts", "unknown")
 
     def __init__(self, bank: PatternBank, paragraphs: Sequence[Paragraph]) -> None:
         self.bank = bank
-        self.hits: set[int] = set()
+        # Pattern index -> the texts it occurs in: rules then test only those lines.
+        self.by_pattern: dict[int, set[str]] = {}
         self.texts: set[str] = set()
         self.unknown = False
         self._folded: set[str] | None = None
@@ -104,19 +105,36 @@ class Presence:
             self.add(p)
 
     def add(self, p: Paragraph) -> None:
+        texts = self.texts
         for text in (p.norm, p.raw, p.text):
-            if text in self.texts:
+            if text in texts:
                 continue
-            self.texts.add(text)
+            texts.add(text)
             hits = self.bank.matches(text)
             if hits is None:
                 self.unknown = True  # too long for the bank: rules check line by line
-            else:
-                self.hits.update(hits)
+                continue
+            for index in hits:
+                self.by_pattern.setdefault(index, set()).add(text)
         self._folded = None
 
     def has(self, pattern: Pattern) -> bool:
-        return pattern.bank_index in self.hits
+        return pattern.bank_index in self.by_pattern
+
+    def candidates(self, matcher: LineMatcher) -> set[str] | None:
+        """The texts ``matcher`` can match (a superset), or None when it cannot tell
+        (fuzzy matching, or a text too long for the bank)."""
+        if self.unknown or matcher.fuzzy:
+            return None
+        found: set[str] = set()
+        for r in matcher.regex:
+            found.update(self.by_pattern.get(r.bank_index, ()))
+        if matcher.exact:
+            if matcher.ignore_case:
+                found.update(t for t in self.texts if t.casefold() in matcher.exact)
+            else:
+                found.update(matcher.exact & self.texts)
+        return found
 
     def has_exact(self, matcher: LineMatcher) -> bool:
         if not matcher.exact:
@@ -139,6 +157,7 @@ class CompiledRule:
         self.lines = lines
         self._matcher = LineMatcher(model) if isinstance(model, _Matcher) else None
         self._strip = _regex(model.regex, False) if isinstance(model, StripRule) else None
+        self._bank_ids: frozenset[int] | None = None
         if isinstance(model, DropRunRule):
             self._run_line = None if model.line is None else Pattern(model.line)
             self._run_start = None if model.start is None else Pattern(model.start)
@@ -161,14 +180,15 @@ class CompiledRule:
         """False when no line of the document can match: the rule is skipped whole."""
         if present.unknown:
             return True
-        if self._strip is not None:
-            return present.has(self._strip)
-        if isinstance(self.model, DropRunRule):
-            return any(present.has(p) for p in (self._run_line, self._run_start) if p is not None)
         m = self._matcher
-        if m is None or m.fuzzy:
+        if m is not None and m.fuzzy:
             return True
-        return any(present.has(r) for r in m.regex) or present.has_exact(m)
+        if self._bank_ids is None:
+            # Bank indices are assigned when the rule set is built, after this rule.
+            self._bank_ids = frozenset(p.bank_index for p in self.patterns())
+        if not present.by_pattern.keys().isdisjoint(self._bank_ids):
+            return True
+        return m is not None and present.has_exact(m)
 
     def apply(
         self, paragraphs: list[Paragraph], *, scoped: bool = True, present: Presence | None = None
@@ -183,26 +203,41 @@ class CompiledRule:
         indices = scope(where, len(paragraphs))
         model = self.model
         if isinstance(model, DropRule):
-            self._drop(paragraphs, indices)
+            self._drop(paragraphs, self._candidates(paragraphs, indices, present))
         elif isinstance(model, CutAfterRule):
             # Markers are kept lines too: a marker another rule removed does not cut, as on
             # a rerun (measured on 181 pages: counting removed markers inside a window of
             # kept lines cut article text; this way keep recall is unchanged).
-            self._cut(paragraphs, indices, model.include_marker)
+            self._cut(
+                paragraphs, self._candidates(paragraphs, indices, present), model.include_marker
+            )
         elif isinstance(model, StripRule):
             # Strip rules have no scope (models.StripRule): position-free, so idempotent.
             self._strip_text(paragraphs, indices, model.replace, present)
         else:
             self._drop_run(paragraphs, indices, model)
 
-    def _drop(self, paragraphs: list[Paragraph], indices: range) -> None:
+    def _candidates(
+        self, paragraphs: list[Paragraph], indices: range, present: Presence | None
+    ) -> Sequence[int]:
+        """The indices whose line can match: all of them, or (one set lookup each) those
+        whose text contains one of the rule's patterns or is one of its exact lines."""
+        assert self._matcher is not None
+        texts = present.candidates(self._matcher) if present is not None else None
+        if texts is None:
+            return indices
+        if self._matcher.match_on == "raw":
+            return [i for i in indices if paragraphs[i].raw in texts]
+        return [i for i in indices if paragraphs[i].norm in texts]
+
+    def _drop(self, paragraphs: list[Paragraph], indices: Sequence[int]) -> None:
         assert self._matcher is not None
         for i in indices:
             p = paragraphs[i]
             if p.kept and self._matcher.matches(p):
                 p.remove(REASON_RULE, self.full_id)
 
-    def _cut(self, paragraphs: list[Paragraph], indices: range, include: bool) -> None:
+    def _cut(self, paragraphs: list[Paragraph], indices: Sequence[int], include: bool) -> None:
         assert self._matcher is not None
         for i in indices:
             if self._matcher.matches(paragraphs[i]):
