@@ -9,7 +9,7 @@ the document, which is what makes cleaning idempotent (see ``RuleSet.settle``).
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
@@ -146,6 +146,13 @@ class Presence:
         return not matcher.exact.isdisjoint(self.texts)
 
 
+_LineTest = Callable[[Paragraph], bool]
+
+
+def _always(p: Paragraph) -> bool:
+    return True
+
+
 class CompiledRule:
     """One rule ready to run; ``full_id`` is ``pack/id``."""
 
@@ -158,6 +165,7 @@ class CompiledRule:
         self._matcher = LineMatcher(model) if isinstance(model, _Matcher) else None
         self._strip = _regex(model.regex, False) if isinstance(model, StripRule) else None
         self._bank_ids: frozenset[int] | None = None
+        self.match_on: str = getattr(model, "match_on", "norm")
         if isinstance(model, DropRunRule):
             self._run_line = None if model.line is None else Pattern(model.line)
             self._run_start = None if model.start is None else Pattern(model.start)
@@ -190,9 +198,33 @@ class CompiledRule:
             return True
         return m is not None and present.has_exact(m)
 
+    def line_test(self, p: Paragraph) -> bool:
+        """Whether the rule's line condition holds for ``p`` (its marker, its run line)."""
+        if self._matcher is not None:
+            return self._matcher.matches(p)
+        pattern = self._run_line or self._run_start
+        assert pattern is not None, "strip rules have no line test"
+        return pattern.search(subject(p, self.match_on))
+
+    def matching_texts(self, paragraphs: Sequence[Paragraph]) -> list[str]:
+        """The subjects (see :func:`subject`) of the kept lines the line test accepts."""
+        on = self.match_on
+        return sorted(
+            {subject(p, on) for p in paragraphs if p.removal is None and self.line_test(p)}
+        )
+
     def apply(
-        self, paragraphs: list[Paragraph], *, scoped: bool = True, present: Presence | None = None
+        self,
+        paragraphs: list[Paragraph],
+        *,
+        scoped: bool = True,
+        present: Presence | None = None,
+        known: frozenset[str] | None = None,
     ) -> None:
+        """Apply to the kept ``paragraphs``. ``present`` lets the rule skip lines that
+        cannot match; ``known``, when given, is every text (line subject) the line test
+        accepts, from :meth:`matching_texts` on a superset of these lines, so no line
+        needs matching again."""
         if present is not None and not self.may_fire(present):
             return
         # Rules see the lines still kept, as a rerun over the cleaned text would: scopes
@@ -200,25 +232,35 @@ class CompiledRule:
         # another rule or a near-duplicate stage) make a second run remove more.
         paragraphs = [p for p in paragraphs if p.removal is None]
         where = self.model.where if scoped else None
-        indices = scope(where, len(paragraphs))
+        indices: Sequence[int] = scope(where, len(paragraphs))
         model = self.model
+        if isinstance(model, StripRule):
+            # Strip rules have no scope (models.StripRule): position-free, so idempotent.
+            self._strip_text(paragraphs, indices, model.replace, present)
+            return
+        test = self.line_test
+        if known is not None:
+            raw = self.match_on == "raw"
+            hits = [
+                i for i in indices if (paragraphs[i].raw if raw else paragraphs[i].norm) in known
+            ]
+            indices, test = hits, _always
+        elif self._matcher is not None:
+            indices = self._candidates(paragraphs, indices, present)
         if isinstance(model, DropRule):
-            self._drop(paragraphs, self._candidates(paragraphs, indices, present))
+            self._drop(paragraphs, indices, test)
         elif isinstance(model, CutAfterRule):
             # Markers are kept lines too: a marker another rule removed does not cut, as on
             # a rerun (measured on 181 pages: counting removed markers inside a window of
             # kept lines cut article text; this way keep recall is unchanged).
-            self._cut(
-                paragraphs, self._candidates(paragraphs, indices, present), model.include_marker
-            )
-        elif isinstance(model, StripRule):
-            # Strip rules have no scope (models.StripRule): position-free, so idempotent.
-            self._strip_text(paragraphs, indices, model.replace, present)
+            self._cut(paragraphs, indices, test, model.include_marker)
         else:
-            self._drop_run(paragraphs, indices, model)
+            assert isinstance(model, DropRunRule)
+            hits = [i for i in indices if test(paragraphs[i])]
+            self._drop_run(paragraphs, scope(where, len(paragraphs)), hits, model)
 
     def _candidates(
-        self, paragraphs: list[Paragraph], indices: range, present: Presence | None
+        self, paragraphs: list[Paragraph], indices: Sequence[int], present: Presence | None
     ) -> Sequence[int]:
         """The indices whose line can match: all of them, or (one set lookup each) those
         whose text contains one of the rule's patterns or is one of its exact lines."""
@@ -230,17 +272,17 @@ class CompiledRule:
             return [i for i in indices if paragraphs[i].raw in texts]
         return [i for i in indices if paragraphs[i].norm in texts]
 
-    def _drop(self, paragraphs: list[Paragraph], indices: Sequence[int]) -> None:
-        assert self._matcher is not None
+    def _drop(self, paragraphs: list[Paragraph], indices: Sequence[int], test: _LineTest) -> None:
         for i in indices:
             p = paragraphs[i]
-            if p.kept and self._matcher.matches(p):
+            if p.kept and test(p):
                 p.remove(REASON_RULE, self.full_id)
 
-    def _cut(self, paragraphs: list[Paragraph], indices: Sequence[int], include: bool) -> None:
-        assert self._matcher is not None
+    def _cut(
+        self, paragraphs: list[Paragraph], indices: Sequence[int], test: _LineTest, include: bool
+    ) -> None:
         for i in indices:
-            if self._matcher.matches(paragraphs[i]):
+            if test(paragraphs[i]):
                 for p in paragraphs[i if include else i + 1 :]:
                     p.remove(REASON_RULE, self.full_id)
                 return
@@ -270,10 +312,9 @@ class CompiledRule:
             if present is not None:
                 present.add(p)  # later rules may match the edited line
 
-    def _drop_run(self, paragraphs: list[Paragraph], indices: range, model: DropRunRule) -> None:
-        pattern = self._run_line or self._run_start
-        assert pattern is not None
-        hits = [i for i in indices if pattern.search(subject(paragraphs[i], model.match_on))]
+    def _drop_run(
+        self, paragraphs: list[Paragraph], indices: range, hits: list[int], model: DropRunRule
+    ) -> None:
         hit_set = set(hits)
         end = indices.stop
         runs: list[range] = []

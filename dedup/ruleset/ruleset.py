@@ -64,8 +64,16 @@ def _patterns(pack: Pack) -> list[Pattern]:
 PACKS_KEY = "rule_packs"
 # doc.meta key: how many lines were removed when the rules last settled.
 SETTLED_KEY = "rules_settled_at"
+# doc.meta key: {rule id: texts its line test accepts} for the position-dependent rules
+# with such a kept line when the rules last settled. Later stages only remove lines, so
+# this answers every line test of a later settle (no other rule can fire then).
+LIVE_KEY = "rules_live"
 # Each round can only remove lines; real pages settle in one or two.
 SETTLE_ROUNDS = 8
+
+
+def _position_dependent(packs: Sequence[Pack]) -> list[CompiledRule]:
+    return [r for pack in packs for r in pack.rules if r.position_dependent]
 
 
 def _removed(doc: Document) -> int:
@@ -122,7 +130,7 @@ class RuleSet:
         for pack in packs:
             for rule in pack.rules:
                 rule.apply(doc.paragraphs, present=present)
-        self._settle(doc, packs, present, since=before)
+        self._settle(doc, _position_dependent(packs), present, since=before)
         return doc
 
     def settle(self, doc: Document) -> int:
@@ -134,11 +142,24 @@ class RuleSet:
         # Nothing removed since the rules last settled: nothing can have moved into reach.
         if not packs or doc.meta.get(SETTLED_KEY) == _removed(doc):
             return 0
+        live = doc.meta.get(LIVE_KEY)
+        if live is not None:
+            # No regex matching at all: this runs serially after the reduce phase, once
+            # per document that boilerplate removal touched.
+            rules = [r for r in _position_dependent(packs) if r.full_id in live]
+            known = {r.full_id: frozenset(live[r.full_id]) for r in rules}
+            return self._settle(doc, rules, None, since=None, known=known)
         present = Presence(self.bank, [p for p in doc.paragraphs if p.removal is None])
-        return self._settle(doc, packs, present, since=None)
+        return self._settle(doc, _position_dependent(packs), present, since=None)
 
     def _settle(
-        self, doc: Document, packs: Sequence[Pack], present: Presence, *, since: int | None
+        self,
+        doc: Document,
+        rules: Sequence[CompiledRule],
+        present: Presence | None,
+        *,
+        since: int | None,
+        known: dict[str, frozenset[str]] | None = None,
     ) -> int:
         """Rounds of the position-dependent rules while the lines kept keep changing
         (``since``: the removal count the last round saw; None forces one round)."""
@@ -147,12 +168,19 @@ class RuleSet:
             if now == since:
                 break
             since = now
-            for pack in packs:
-                for rule in pack.rules:
-                    if rule.position_dependent:
-                        rule.apply(doc.paragraphs, present=present)
+            for rule in rules:
+                rule.apply(
+                    doc.paragraphs,
+                    present=present,
+                    known=None if known is None else known[rule.full_id],
+                )
             now = _removed(doc)
         doc.meta[SETTLED_KEY] = now
+        if present is not None:
+            live = (
+                (r.full_id, r.matching_texts(doc.paragraphs)) for r in rules if r.may_fire(present)
+            )
+            doc.meta[LIVE_KEY] = {rule_id: texts for rule_id, texts in live if texts}
         return now - start
 
     def stage(self) -> RulesStage:
