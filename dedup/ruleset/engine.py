@@ -290,7 +290,7 @@ class CompiledRule:
     def _strip_text(
         self,
         paragraphs: list[Paragraph],
-        indices: range,
+        indices: Sequence[int],
         replace: str,
         present: Presence | None = None,
     ) -> None:
