@@ -6,6 +6,7 @@ pool, reduce over the whole corpus, validate, write atomically, render the repor
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import sys
@@ -32,6 +33,7 @@ from dedup.pipeline import (
     CorpusStage,
     DocumentStage,
     apply_document_stages,
+    apply_document_stages_batch,
 )
 from dedup.records import document_record, edit_records, removal_records
 from dedup.text.segment import segment
@@ -112,8 +114,7 @@ def _init_worker(config: DedupConfig) -> None:
     _WORKER_STAGES = build_document_stages(config)[0]
 
 
-def process_document(raw: RawDocument, stages: Sequence[DocumentStage]) -> Document:
-    """The pure per-document function: segment, then every map stage."""
+def _segmented(raw: RawDocument) -> Document:
     doc = Document(doc_id=raw.doc_id, source=raw.source, paragraphs=[], url=raw.url)
     doc.text_path = raw.text_path
     if raw.error is not None:
@@ -124,12 +125,32 @@ def process_document(raw: RawDocument, stages: Sequence[DocumentStage]) -> Docum
     if not doc.paragraphs:
         doc.status = "rejected"
         doc.reject_reason = "empty: no non-blank line"
-        return doc
-    return apply_document_stages(doc, stages)
+    return doc
 
 
-def _process_in_worker(raw: RawDocument) -> Document:
-    return process_document(raw, _WORKER_STAGES)
+def process_document(raw: RawDocument, stages: Sequence[DocumentStage]) -> Document:
+    """The pure per-document function: segment, then every map stage."""
+    return apply_document_stages(_segmented(raw), stages)
+
+
+def process_batch(raws: Sequence[RawDocument], stages: Sequence[DocumentStage]) -> list[Document]:
+    """:func:`process_document` on each of ``raws``; batch-capable stages (signatures) run
+    once over the whole batch, which spreads numpy's per-call cost over many documents."""
+    return apply_document_stages_batch([_segmented(raw) for raw in raws], stages)
+
+
+def _process_in_worker(raws: list[RawDocument]) -> list[Document]:
+    return process_batch(raws, _WORKER_STAGES)
+
+
+# Documents per task: large enough for the batch stages, small enough to keep both
+# workers busy to the end and the progress bar moving.
+BATCH_DOCUMENTS = 64
+
+
+def _batches(raws: Iterator[RawDocument]) -> Iterator[list[RawDocument]]:
+    while batch := list(itertools.islice(raws, BATCH_DOCUMENTS)):
+        yield batch
 
 
 def map_documents(
@@ -137,14 +158,15 @@ def map_documents(
 ) -> Iterator[Document]:
     """Ordered map over documents; a process pool when ``config.jobs > 1``."""
     if config.jobs <= 1:
-        for raw in raws:
-            yield process_document(raw, stages)
+        for batch in _batches(raws):
+            yield from process_batch(batch, stages)
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx = multiprocessing.get_context(method)
     with ctx.Pool(config.jobs, initializer=_init_worker, initargs=(config,)) as pool:
         # imap keeps input order, so the output is identical for any --jobs.
-        yield from pool.imap(_process_in_worker, raws, chunksize=32)
+        for docs in pool.imap(_process_in_worker, _batches(raws)):
+            yield from docs
 
 
 # --- the run -----------------------------------------------------------------------------

@@ -43,6 +43,14 @@ class CorpusStage(Protocol):
     def run(self, corpus: Corpus) -> None: ...
 
 
+@runtime_checkable
+class BatchDocumentStage(DocumentStage, Protocol):
+    """A map stage that can also process many documents in one call, with the same result
+    as ``process`` on each (e.g. one numpy pass over all their paragraphs)."""
+
+    def process_batch(self, docs: list[Document]) -> list[Document]: ...
+
+
 def apply_document_stages(doc: Document, stages: Iterable[DocumentStage]) -> Document:
     """Run map stages in order on one document. Rejected documents pass through untouched."""
     for stage in stages:
@@ -50,3 +58,21 @@ def apply_document_stages(doc: Document, stages: Iterable[DocumentStage]) -> Doc
             break
         doc = stage.process(doc)
     return doc
+
+
+def apply_document_stages_batch(
+    docs: list[Document], stages: Iterable[DocumentStage]
+) -> list[Document]:
+    """:func:`apply_document_stages` on every document, batch stages called once per batch."""
+    docs = list(docs)
+    for stage in stages:
+        live = [i for i, d in enumerate(docs) if d.status != "rejected"]
+        if not live:
+            break
+        if isinstance(stage, BatchDocumentStage):
+            for i, doc in zip(live, stage.process_batch([docs[i] for i in live]), strict=True):
+                docs[i] = doc
+        else:
+            for i in live:
+                docs[i] = stage.process(docs[i])
+    return docs

@@ -67,7 +67,10 @@ class LineMatcher:
         self.max_chars = model.max_chars
 
     def matches(self, p: Paragraph) -> bool:
-        text = subject(p, self.match_on)
+        return self.matches_text(subject(p, self.match_on))
+
+    def matches_text(self, text: str) -> bool:
+        """Whether a line whose subject is ``text`` matches."""
         if self.min_chars is not None and len(text) < self.min_chars:
             return False
         if self.max_chars is not None and len(text) > self.max_chars:
@@ -120,6 +123,9 @@ class Presence:
 
     def has(self, pattern: Pattern) -> bool:
         return pattern.bank_index in self.by_pattern
+
+    def texts_with(self, pattern: Pattern) -> set[str]:
+        return self.by_pattern.get(pattern.bank_index, set())
 
     def candidates(self, matcher: LineMatcher) -> set[str] | None:
         """The texts ``matcher`` can match (a superset), or None when it cannot tell
@@ -200,18 +206,32 @@ class CompiledRule:
 
     def line_test(self, p: Paragraph) -> bool:
         """Whether the rule's line condition holds for ``p`` (its marker, its run line)."""
+        return self._text_test(subject(p, self.match_on))
+
+    def _text_test(self, text: str) -> bool:
         if self._matcher is not None:
-            return self._matcher.matches(p)
+            return self._matcher.matches_text(text)
         pattern = self._run_line or self._run_start
         assert pattern is not None, "strip rules have no line test"
-        return pattern.search(subject(p, self.match_on))
+        return pattern.search(text)
 
-    def matching_texts(self, paragraphs: Sequence[Paragraph]) -> list[str]:
-        """The subjects (see :func:`subject`) of the kept lines the line test accepts."""
+    def matching_texts(
+        self, paragraphs: Sequence[Paragraph], present: Presence | None = None
+    ) -> list[str]:
+        """The subjects (see :func:`subject`) of the kept lines the line test accepts;
+        ``present`` (built on a superset of those lines) narrows down what is tested."""
         on = self.match_on
-        return sorted(
-            {subject(p, on) for p in paragraphs if p.removal is None and self.line_test(p)}
-        )
+        texts = {subject(p, on) for p in paragraphs if p.removal is None}
+        if present is not None:
+            if self._matcher is not None:
+                candidates = present.candidates(self._matcher)
+            else:
+                pattern = self._run_line or self._run_start
+                assert pattern is not None
+                candidates = None if present.unknown else present.texts_with(pattern)
+            if candidates is not None:
+                texts &= candidates
+        return sorted(t for t in texts if self._text_test(t))
 
     def apply(
         self,

@@ -178,7 +178,9 @@ class RuleSet:
         doc.meta[SETTLED_KEY] = now
         if present is not None:
             live = (
-                (r.full_id, r.matching_texts(doc.paragraphs)) for r in rules if r.may_fire(present)
+                (r.full_id, r.matching_texts(doc.paragraphs, present))
+                for r in rules
+                if r.may_fire(present)
             )
             doc.meta[LIVE_KEY] = {rule_id: texts for rule_id, texts in live if texts}
         return now - start

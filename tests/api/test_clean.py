@@ -120,6 +120,27 @@ def test_output_is_byte_identical_for_any_jobs(tmp_path: Path, seeds_out: Path) 
         assert (out / name).read_bytes() == (seeds_out / name).read_bytes(), name
 
 
+def test_a_batch_of_documents_equals_each_document_alone() -> None:
+    # The map runs batches (one signature pass per batch); the result must not depend on
+    # which documents share a batch.
+    from dedup.api import build_document_stages, process_batch, process_document
+    from dedup.io.readers import discover_inputs, read_documents
+    from dedup.records import document_record, removal_records
+
+    config = build_config({"jobs": 1})
+    stages, _ = build_document_stages(config)
+    raws = list(read_documents(discover_inputs([SEEDS]), config.input))
+    alone = [process_document(raw, stages) for raw in raws]
+    together = process_batch(raws, stages)
+    reversed_batch = process_batch(raws[::-1], stages)[::-1]
+    for docs in (together, reversed_batch):
+        assert [document_record(d) for d in docs] == [document_record(d) for d in alone]
+        assert [list(removal_records(d)) for d in docs] == [list(removal_records(d)) for d in alone]
+        for a, b in zip(alone, docs, strict=True):
+            sa, sb = a.meta["neardup"], b.meta["neardup"]
+            assert (sa.doc_keys == sb.doc_keys).all() and (sa.para_keys == sb.para_keys).all()
+
+
 def test_inputs_are_never_modified_and_out_inside_input_is_refused(tmp_path: Path) -> None:
     from dedup.errors import OutputError
 

@@ -3,7 +3,10 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+import pytest
 from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.neardup import (
     Signer,
@@ -17,6 +20,7 @@ from dedup.neardup import (
     verify,
     verify_documents,
 )
+from dedup.neardup import lsh
 from dedup.neardup.signatures import shingle_batch, tokens
 
 LINES = [
@@ -103,3 +107,27 @@ def test_a_document_without_kept_paragraphs_has_the_empty_signature() -> None:
     assert signer.paragraph_signatures([]).shape == (0, 128)
     s = sign_texts([], signer)
     assert (s.document == np.iinfo(np.uint32).max).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(2, 200).flatmap(
+        lambda n: st.lists(
+            st.lists(st.integers(0, 40), min_size=3, max_size=3), min_size=n, max_size=n
+        )
+    )
+)
+def test_candidate_pairs_packed_sort_equals_the_argsort_path(rows: list[list[int]]) -> None:
+    # Small key values collide a lot, so runs of every length occur; the packed sort
+    # compares only the keys' top bits and must still give the same pairs here.
+    keys = np.array(rows, dtype=np.uint64)
+    assert candidate_pairs(keys).tolist() == lsh._candidate_pairs_argsort(keys).tolist()
+
+
+def test_candidate_pairs_fall_back_to_argsort_past_the_row_bits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    keys = np.array([[5, 1], [6, 1], [5, 2], [7, 3]], dtype=np.uint64)
+    packed = candidate_pairs(keys).tolist()
+    monkeypatch.setattr(lsh, "_MAX_ROW_BITS", 0)
+    assert candidate_pairs(keys).tolist() == packed == [[0, 1], [0, 2]]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from dedup.model import Document
 from dedup.ruleset import load_rules
+from dedup.ruleset.ruleset import LIVE_KEY
 from dedup.text import segment
 
 RULESET = load_rules([RULES])
@@ -52,3 +53,45 @@ def test_rules_stage_total_and_keeps_line_numbers(text: str, newline: str) -> No
             assert not p.edits or p.edits[-1].after == p.text
     # Idempotent: a second pass removes nothing more.
     assert RULESET.would_remove(out) == []
+
+
+# Lines the position-dependent rules (head/tail scopes, cut markers, runs) react to.
+POSITIONAL = st.sampled_from(
+    [
+        "THE HANOI TIMES — body",
+        "Politics",
+        "World",
+        "Home",
+        "Log in",
+        "Related news",
+        "Most Read",
+        "BIG BANNER WORDS HERE NOW",
+        "Business News",
+        "- A headline about the port",
+        "- Another headline on trade",
+        "20:51, 2025/01/22",
+        "A sentence of the article body, long enough to be kept.",
+    ]
+)
+POSITIONAL_TEXT = st.lists(st.one_of(POSITIONAL, POSITIONAL, st.text(max_size=40)), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(POSITIONAL_TEXT.map("\n".join), st.lists(st.booleans(), max_size=40))
+def test_settle_from_carried_matches_equals_settle_from_scratch(
+    text: str, drop: list[bool]
+) -> None:
+    # After the map phase a document carries, per live rule, the texts its line test
+    # accepted (LIVE_KEY); the reduce phase then only removes lines, and settling from
+    # those texts must remove exactly what settling with fresh regex matching removes.
+    doc = Document(doc_id="d", source="d", paragraphs=segment(text))
+    RULESET.apply(doc)
+    kept = [p for p in doc.paragraphs if p.kept]
+    for p, gone in zip(kept, drop, strict=False):
+        if gone:
+            p.remove("boilerplate", "other:1")
+    carried, fresh = copy.deepcopy(doc), copy.deepcopy(doc)
+    assert LIVE_KEY in carried.meta
+    del fresh.meta[LIVE_KEY]
+    assert RULESET.settle(carried) == RULESET.settle(fresh)
+    assert [p.removal for p in carried.paragraphs] == [p.removal for p in fresh.paragraphs]
