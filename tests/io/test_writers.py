@@ -26,7 +26,7 @@ def test_text_tree_writes_nested_files_and_replaces_the_old_tree(tmp_path: Path)
 
 
 def test_two_documents_on_one_text_file_is_an_error_not_an_overwrite(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match="same cleaned-text file './x.txt'"):
+    with pytest.raises(OutputError, match=r"same cleaned-text file '\./x\.txt'"):
         write_text_tree(tmp_path, [_doc("a", "x.txt"), _doc("b", "./x.txt")])
     assert not (tmp_path / "text").exists()
     assert [p.name for p in tmp_path.iterdir()] == []  # the staging folder is gone too

@@ -13,6 +13,7 @@ from dedup.neardup import (
     band_keys,
     candidate_pairs,
     exact_hash,
+    lsh,
     lsh_params,
     shingle_hash32,
     shingles,
@@ -20,7 +21,6 @@ from dedup.neardup import (
     verify,
     verify_documents,
 )
-from dedup.neardup import lsh
 from dedup.neardup.signatures import shingle_batch, tokens
 
 LINES = [
