@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from rapidfuzz.distance import Indel
 
 from dedup.neardup.signatures import jaccard, shingle_set
@@ -35,16 +34,17 @@ class UnionFind:
     """Union-find over 0..n-1; the root of a set is always its smallest member."""
 
     def __init__(self, n: int) -> None:
-        self.parent = np.arange(n, dtype=np.int64)
+        # A list, not a numpy array: scalar access from Python is ~3x faster.
+        self.parent = list(range(n))
         self.touched: set[int] = set()
 
     def find(self, x: int) -> int:
         parent = self.parent
         root = x
         while parent[root] != root:
-            root = int(parent[root])
+            root = parent[root]
         while parent[x] != root:
-            parent[x], x = root, int(parent[x])
+            parent[x], x = root, parent[x]
         return root
 
     def union(self, a: int, b: int) -> None:

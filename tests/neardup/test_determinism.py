@@ -61,3 +61,24 @@ def test_any_chunking_of_the_map_gives_identical_output(chunks: list[int]) -> No
         docs.extend(pickle.loads(pickle.dumps(part)))
         i += size
     assert _result(docs) == SERIAL
+
+
+def test_sketches_pickle_to_equal_writable_arrays() -> None:
+    import numpy as np
+
+    from dedup.neardup.sketch import get_sketch
+
+    for item in ITEMS[:10]:
+        sketch = get_sketch(_map_one(item))
+        assert sketch is not None
+        sketch.sigs = np.arange(len(sketch.index) * 4, dtype=np.uint32).reshape(-1, 4)
+        back = pickle.loads(pickle.dumps(sketch))
+        for name in ("index", "exact", "sigs", "para_keys", "doc_sig", "doc_keys"):
+            a, b = getattr(sketch, name), getattr(back, name)
+            assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b), name
+            assert b.flags.writeable
+        assert (back.kept_chars, back.counts) == (sketch.kept_chars, sketch.counts)
+        sketch.doc_sig = sketch.doc_keys = sketch.sigs = None
+        back = pickle.loads(pickle.dumps(sketch))
+        assert back.doc_sig is None and back.doc_keys is None and back.sigs is None
+        assert np.array_equal(back.para_keys, sketch.para_keys)
