@@ -6,6 +6,8 @@ pool, reduce over the whole corpus, validate, write atomically, render the repor
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import logging
 import multiprocessing
@@ -210,20 +212,21 @@ def clean(
         run_index = RunIndex.open(index, config, ruleset, update=index_update)
         reduce_stages = [*reduce_stages, run_index.stage()]
     try:
-        return _run(
-            out_dir,
-            config,
-            files,
-            map_stages,
-            ruleset,
-            reduce_stages,
-            report=report,
-            progress=progress,
-            command=command,
-            validate=validate,
-            run_index=run_index,
-            index_shown=display_path(index) if index is not None else "",
-        )
+        with _gc_paused():
+            return _run(
+                out_dir,
+                config,
+                files,
+                map_stages,
+                ruleset,
+                reduce_stages,
+                report=report,
+                progress=progress,
+                command=command,
+                validate=validate,
+                run_index=run_index,
+                index_shown=display_path(index) if index is not None else "",
+            )
     finally:
         if run_index is not None:
             run_index.close()
@@ -336,6 +339,26 @@ def _run(
         _phase(progress, f"rendering {report}")
         result.report = render_report(out_dir, report)
     return result
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the run.
+
+    The run keeps every document (millions of small objects) alive until it ends and
+    creates no reference cycles of its own, yet each collection walks all of them:
+    unpickling the workers' documents at 100 MB took 4.2 s of CPU with the collector on
+    and 0.65 s with it off, on the core the workers need. Reference counting still frees
+    everything that is not a cycle. Forked workers inherit the pause (their documents
+    leave with each batch; ~4% faster).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _phase(progress: Progress | None, name: str) -> None:
