@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -58,3 +60,29 @@ def test_text_is_in_output_form_before_any_rule_sees_it() -> None:
     assert [(e.before, e.after) for e in p.edits] == [("\x1b|", "|")]
     [empty] = segment("\x07")
     assert empty.text == "" and empty.removal is not None
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=st.characters(max_codepoint=127), max_size=40),
+            st.text(max_size=20),
+        ),
+        max_size=15,
+    ).map("\n".join)
+)
+def test_fast_paths_equal_the_general_path(text: str) -> None:
+    # segment() skips normalize/output_form for plain printable ASCII lines and splits on
+    # "\n" without a regex when there is no CR; both must change nothing.
+    from dedup.model import Paragraph
+    from dedup.text.tidy import apply_output_form
+
+    expected = []
+    for number, raw in enumerate(split_lines(text), start=1):
+        if raw.strip():
+            p = Paragraph(number, raw, raw.strip(), normalize(raw.strip()))
+            apply_output_form(p)
+            expected.append(p)
+    assert segment(text) == expected
+    reference = re.split(r"\r\n|\r|\n", text)
+    assert split_lines(text) == (reference[:-1] if reference[-1] == "" else reference)
