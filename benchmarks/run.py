@@ -30,12 +30,12 @@ from pathlib import Path
 
 from datasketch import MinHash
 
+from dedup.api import BATCH_DOCUMENTS, build_corpus_stages, build_document_stages
 from dedup.config import DedupConfig
 from dedup.model import Document
-from dedup.neardup import build_stages, shingles, verify_documents
+from dedup.neardup import shingles, verify_documents
 from dedup.neardup.signatures import Signer
-from dedup.pipeline import Corpus
-from dedup.ruleset import load_rules
+from dedup.pipeline import BatchDocumentStage, Corpus
 from dedup.text import normalize, segment
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,19 +80,28 @@ def end_to_end(corpus: Path, out: Path, jobs: int, mb: float, docs: int) -> dict
 
 
 def per_stage(items: list[dict[str, str]]) -> dict[str, float]:
-    rules = load_rules([REPO / "rules"]).stage()
-    maps, reduces = build_stages(DedupConfig())
+    """Seconds per stage, one core: the map stages exactly as ``dedup clean`` chains them
+    (``api.build_document_stages``, batches of ``api.BATCH_DOCUMENTS``), then the reduce."""
+    config = DedupConfig()
+    maps, _ = build_document_stages(config)
+    reduces = build_corpus_stages(config)
     spent: dict[str, float] = defaultdict(float)
-    docs = []
-    for item in items:
+    docs: list[Document] = []
+    for start in range(0, len(items), BATCH_DOCUMENTS):
         t = time.perf_counter()
-        doc = Document(doc_id=item["id"], source=item["id"], paragraphs=segment(item["text"]))
+        batch = [
+            Document(doc_id=i["id"], source=i["id"], paragraphs=segment(i["text"]))
+            for i in items[start : start + BATCH_DOCUMENTS]
+        ]
         spent["segment"] += time.perf_counter() - t
-        for stage in [rules, *maps]:
+        for stage in maps:
             t = time.perf_counter()
-            doc = stage.process(doc)
+            if isinstance(stage, BatchDocumentStage):
+                batch = stage.process_batch(batch)
+            else:
+                batch = [stage.process(d) for d in batch]
             spent[stage.name] += time.perf_counter() - t
-        docs.append(doc)
+        docs.extend(batch)
     corpus = Corpus(docs)
     for reduce in reduces:
         t = time.perf_counter()
