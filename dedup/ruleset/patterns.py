@@ -15,6 +15,12 @@ import re2
 _OPTIONS = re2.Options()
 # RE2 otherwise logs every rejected pattern to stderr through absl; we report it ourselves.
 _OPTIONS.log_errors = False
+# The bank's DFA over every pattern of a rule set outgrows RE2's default 8 MiB budget (the
+# Unicode classes of run rules make it large); past the budget RE2 keeps flushing its state
+# cache. 64 MiB (allocated only as states are built) made bank matching ~4x faster.
+_BANK_OPTIONS = re2.Options()
+_BANK_OPTIONS.log_errors = False
+_BANK_OPTIONS.max_mem = 64 << 20
 
 
 def check_regex(source: str) -> str | None:
@@ -54,7 +60,7 @@ class PatternBank:
 
     def _compiled(self) -> Any:
         if self._set is None:
-            bank = re2.Set.SearchSet(_OPTIONS)
+            bank = re2.Set.SearchSet(_BANK_OPTIONS)
             for source in self.sources:
                 bank.Add(source)
             bank.Compile()
