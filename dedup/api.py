@@ -360,8 +360,9 @@ def _gc_paused() -> Iterator[None]:
         # Everything allocated meanwhile sits in the youngest generation, so the first
         # collection after re-enabling would walk it all (0.5 s at 100 MB). Freezing and
         # unfreezing moves it to the oldest generation in O(1) instead.
-        gc.freeze()
-        gc.unfreeze()
+        if gc.get_freeze_count() == 0:  # never thaw what a caller froze on purpose
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
