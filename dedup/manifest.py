@@ -35,23 +35,24 @@ def counts(documents: Sequence[Document]) -> dict[str, Any]:
     """Documents by status; paragraphs and characters in/kept/removed; removals by reason
     and by rule, in one pass over the paragraphs."""
     status = {"in": len(documents), "kept": 0, "duplicate": 0, "rejected": 0}
-    paras = {"in": 0, "kept": 0, "removed": 0}
-    chars = {"in": 0, "removed": 0}
+    n_in = c_in = n_removed = c_removed = 0  # locals: this loop sees every line of the run
     by_reason: Counter[str] = Counter()
     by_rule: Counter[str] = Counter()
     for doc in documents:
         status[doc.status] += 1
+        n_in += len(doc.paragraphs)
         for p in doc.paragraphs:
-            paras["in"] += 1
-            chars["in"] += len(p.raw)
-            if p.removal is None:
-                paras["kept"] += 1
-                continue
-            paras["removed"] += 1
-            chars["removed"] += len(p.raw)
-            by_reason[p.removal.reason] += 1
-            if p.removal.reason == REASON_RULE:
-                by_rule[p.removal.detail] += 1
+            size = len(p.raw)
+            c_in += size
+            removal = p.removal
+            if removal is not None:
+                n_removed += 1
+                c_removed += size
+                by_reason[removal.reason] += 1
+                if removal.reason == REASON_RULE:
+                    by_rule[removal.detail] += 1
+    paras = {"in": n_in, "kept": n_in - n_removed, "removed": n_removed}
+    chars = {"in": c_in, "removed": c_removed}
     return {
         "documents": status,
         "paragraphs": paras,
