@@ -117,43 +117,37 @@ def candidate_pairs(keys: U64) -> npt.NDArray[np.int64]:
     packed = packed.ravel()
     packed.sort()
     key_part = packed >> shift
-    same = key_part[1:] == key_part[:-1]
-    if not same.any():
-        return np.empty((0, 2), dtype=np.int64)
-    in_run = np.zeros(len(packed), dtype=bool)
-    in_run[1:] |= same
-    in_run[:-1] |= same
-    idx = np.nonzero(in_run)[0]  # usually a small share of all keys
-    run_keys = key_part[idx]
+    idx = _in_runs(key_part)  # usually a small share of all keys
     run_rows = (packed[idx] & ((np.uint64(1) << shift) - np.uint64(1))).astype(np.int64)
-    starts = np.ones(len(idx), dtype=bool)
-    starts[1:] = run_keys[1:] != run_keys[:-1]
-    # Rows ascend inside a run (low bits), so its first element is its lowest row.
-    first = run_rows[np.nonzero(starts)[0]][np.cumsum(starts) - 1]
-    keep = run_rows != first
-    code = np.unique(first[keep] * n + run_rows[keep])
-    return np.stack([code // n, code % n], axis=1)
+    return _star_pairs(key_part[idx], run_rows, n)
 
 
 def _candidate_pairs_argsort(keys: U64) -> npt.NDArray[np.int64]:
-    # The exact path for very large inputs (no key bits given up for the row number).
-    n = keys.shape[0]
+    # The exact path for very large inputs (no key bits given up for the row number). An
+    # unstable sort is ~3x faster than a stable one.
     flat = keys.ravel()
-    # An unstable sort is ~3x faster than a stable one; the lowest row of each run is then
-    # found with minimum.reduceat, and pairs are deduplicated as one int64 code each
-    # (np.unique(axis=0) sorts row views and was the reduce phase's hot spot).
     order = np.argsort(flat)
     sorted_keys = flat[order]
+    idx = _in_runs(sorted_keys)
+    run_rows = (order[idx] // keys.shape[1]).astype(np.int64)
+    return _star_pairs(sorted_keys[idx], run_rows, keys.shape[0])
+
+
+def _in_runs(sorted_keys: U64) -> npt.NDArray[np.intp]:
+    """Positions of the sorted keys that equal a neighbour (runs of two or more)."""
     same = sorted_keys[1:] == sorted_keys[:-1]
-    if not same.any():
-        return np.empty((0, 2), dtype=np.int64)
-    in_run = np.zeros(len(flat), dtype=bool)
+    in_run = np.zeros(len(sorted_keys), dtype=bool)
     in_run[1:] |= same
     in_run[:-1] |= same
-    idx = np.nonzero(in_run)[0]
-    run_keys = sorted_keys[idx]
-    run_rows = (order[idx] // keys.shape[1]).astype(np.int64)
-    starts = np.ones(len(idx), dtype=bool)
+    return np.nonzero(in_run)[0]
+
+
+def _star_pairs(run_keys: U64, run_rows: I64, n: int) -> npt.NDArray[np.int64]:
+    """Each run of equal keys as pairs (lowest row, other row), unique and sorted; pairs are
+    deduplicated as one int64 code each (np.unique(axis=0) sorts row views, far slower)."""
+    if len(run_keys) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    starts = np.ones(len(run_keys), dtype=bool)
     starts[1:] = run_keys[1:] != run_keys[:-1]
     first = np.minimum.reduceat(run_rows, np.nonzero(starts)[0])[np.cumsum(starts) - 1]
     keep = run_rows != first
