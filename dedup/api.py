@@ -11,14 +11,19 @@ import gc
 import itertools
 import logging
 import multiprocessing
+import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dedup.config import DedupConfig
+from dedup.errors import WorkerError
 from dedup.io.readers import InputFile, RawDocument, discover_inputs, read_documents
 from dedup.io.writers import (
     MANIFEST,
@@ -113,6 +118,8 @@ def build_corpus_stages(config: DedupConfig) -> list[CorpusStage]:
 
 def _init_worker(config: DedupConfig) -> None:
     global _WORKER_STAGES
+    # Ctrl-C is the main process's to handle: it stops the pool and exits 130.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_STAGES = build_document_stages(config)[0]
 
 
@@ -158,17 +165,49 @@ def _batches(raws: Iterator[RawDocument]) -> Iterator[list[RawDocument]]:
 def map_documents(
     raws: Iterator[RawDocument], config: DedupConfig, stages: list[DocumentStage]
 ) -> Iterator[Document]:
-    """Ordered map over documents; a process pool when ``config.jobs > 1``."""
+    """Ordered map over documents; a process pool when ``config.jobs > 1``.
+
+    At most ``IN_FLIGHT_PER_WORKER`` batches per worker are read ahead, so memory does not
+    grow with the input. A worker that dies (the kernel's out-of-memory killer, a signal)
+    is a :class:`WorkerError`: ``multiprocessing.Pool`` would wait for its result forever.
+    """
     if config.jobs <= 1:
         for batch in _batches(raws):
             yield from process_batch(batch, stages)
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    ctx = multiprocessing.get_context(method)
-    with ctx.Pool(config.jobs, initializer=_init_worker, initargs=(config,)) as pool:
-        # imap keeps input order, so the output is identical for any --jobs.
-        for docs in pool.imap(_process_in_worker, _batches(raws)):
-            yield from docs
+    pool = ProcessPoolExecutor(
+        config.jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init_worker,
+        initargs=(config,),
+    )
+    # Results are taken in submission order, so the output is identical for any --jobs.
+    pending: deque[tuple[Future[list[Document]], str]] = deque()
+    window = IN_FLIGHT_PER_WORKER * config.jobs
+    try:
+        for batch in _batches(raws):
+            pending.append((pool.submit(_process_in_worker, batch), batch[0].doc_id))
+            if len(pending) >= window:
+                yield from _result(*pending.popleft())
+        while pending:
+            yield from _result(*pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+IN_FLIGHT_PER_WORKER = 4
+
+
+def _result(future: Future[list[Document]], first_id: str) -> list[Document]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerError(
+            "a worker process died (killed by the system, often for lack of memory) with "
+            f"the documents from {first_id!r} on still in progress; nothing was committed "
+            "to the output folder (no manifest.json): rerun with fewer --jobs or smaller inputs"
+        ) from None
 
 
 # --- the run -----------------------------------------------------------------------------

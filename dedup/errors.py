@@ -12,6 +12,7 @@ Every error carries data (file, line, code) so the CLI can print it as one line,
     ├── OutputFormatError   a folder given as dedup output is incomplete, unparsable or of
     │                       another format / tool major version
     ├── IndexError_         the persistent signature index is corrupt or incompatible
+    ├── WorkerError         a worker process died mid-run (killed, e.g. out of memory)
     └── ValidationFailed    the cleaned corpus failed validation (carries the findings)
 """
 
@@ -81,6 +82,12 @@ class OutputFormatError(DedupError):
 
 class IndexError_(DedupError):
     code = "INDEX"
+
+
+class WorkerError(DedupError):
+    """A worker process of the map phase died (killed by the system, e.g. out of memory)."""
+
+    code = "WORKER"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -108,3 +109,44 @@ def test_failed_run_uncommits_the_old_output(tmp_path: Path) -> None:
     run = run_cli("clean", src, "--out", out, "--jobs", "1", "--quiet")
     assert run.exit_code == 1 and "zz-bad.txt:2" in run.output
     assert not looks_complete(out)
+
+
+# Run in a child interpreter so that a regression (a pool that waits forever for a dead
+# worker) fails on the timeout instead of hanging the test suite. Forked workers inherit
+# the patched function; the second batch's worker is killed as the kernel's OOM killer
+# would kill it.
+_KILL_A_WORKER = """
+import os, signal, sys
+import dedup.api
+from dedup.cli.main import cli
+
+real = dedup.api.process_batch
+
+def die_on_second_batch(raws, stages):
+    if raws[0].doc_id != "doc00000.txt":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(raws, stages)
+
+dedup.api.process_batch = die_on_second_batch
+cli(sys.argv[1:], prog_name="dedup")
+"""
+
+
+def test_a_killed_worker_stops_the_run_with_an_error_instead_of_hanging(tmp_path: Path) -> None:
+    # multiprocessing.Pool waits forever for a task whose worker died; a pipeline must get
+    # an error and a non-zero exit instead.
+    src = write_corpus(tmp_path / "in", 200)  # several batches of 64
+    out = tmp_path / "out"
+    clean([src / "doc00000.txt"], out, build_config({"jobs": 1}), validate=False)
+    args = ["clean", str(src), "--out", str(out), "--jobs", "2", "--quiet"]
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILL_A_WORKER, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "a worker process died" in proc.stderr and "no manifest.json" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1  # one line, no traceback
+    assert not looks_complete(out)  # the earlier complete output is un-committed
