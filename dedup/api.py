@@ -8,22 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import itertools
 import logging
-import multiprocessing
-import signal
-import sys
 import time
-from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dedup.config import DedupConfig
-from dedup.errors import WorkerError
 from dedup.io.readers import InputFile, RawDocument, discover_inputs, read_documents
 from dedup.io.writers import (
     MANIFEST,
@@ -35,6 +27,7 @@ from dedup.io.writers import (
 )
 from dedup.manifest import build_manifest, display_path
 from dedup.model import Document
+from dedup.parallel import batched, ordered_map
 from dedup.pipeline import (
     Corpus,
     CorpusStage,
@@ -118,8 +111,6 @@ def build_corpus_stages(config: DedupConfig) -> list[CorpusStage]:
 
 def _init_worker(config: DedupConfig) -> None:
     global _WORKER_STAGES
-    # Ctrl-C is the main process's to handle: it stops the pool and exits 130.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_STAGES = build_document_stages(config)[0]
 
 
@@ -157,57 +148,25 @@ def _process_in_worker(raws: list[RawDocument]) -> list[Document]:
 BATCH_DOCUMENTS = 64
 
 
-def _batches(raws: Iterator[RawDocument]) -> Iterator[list[RawDocument]]:
-    while batch := list(itertools.islice(raws, BATCH_DOCUMENTS)):
-        yield batch
-
-
 def map_documents(
     raws: Iterator[RawDocument], config: DedupConfig, stages: list[DocumentStage]
 ) -> Iterator[Document]:
-    """Ordered map over documents; a process pool when ``config.jobs > 1``.
-
-    At most ``IN_FLIGHT_PER_WORKER`` batches per worker are read ahead, so memory does not
-    grow with the input. A worker that dies (the kernel's out-of-memory killer, a signal)
-    is a :class:`WorkerError`: ``multiprocessing.Pool`` would wait for its result forever.
-    """
+    """Ordered map over documents in batches; worker processes when ``config.jobs > 1``
+    (:func:`dedup.parallel.ordered_map`: bounded read-ahead, a dead worker is an error).
+    Results keep input order, so the output is identical for any ``--jobs``."""
+    batches = batched(raws, BATCH_DOCUMENTS)
     if config.jobs <= 1:
-        for batch in _batches(raws):
+        for batch in batches:
             yield from process_batch(batch, stages)
         return
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    pool = ProcessPoolExecutor(
-        config.jobs,
-        mp_context=multiprocessing.get_context(method),
+    yield from ordered_map(
+        _process_in_worker,
+        batches,
+        jobs=config.jobs,
         initializer=_init_worker,
         initargs=(config,),
+        name=lambda raw: raw.doc_id,
     )
-    # Results are taken in submission order, so the output is identical for any --jobs.
-    pending: deque[tuple[Future[list[Document]], str]] = deque()
-    window = IN_FLIGHT_PER_WORKER * config.jobs
-    try:
-        for batch in _batches(raws):
-            pending.append((pool.submit(_process_in_worker, batch), batch[0].doc_id))
-            if len(pending) >= window:
-                yield from _result(*pending.popleft())
-        while pending:
-            yield from _result(*pending.popleft())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-IN_FLIGHT_PER_WORKER = 4
-
-
-def _result(future: Future[list[Document]], first_id: str) -> list[Document]:
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        raise WorkerError(
-            "a worker process died (killed by the system, often for lack of memory) with "
-            f"the documents from {first_id!r} on still in progress; nothing was committed "
-            "to the output folder (no manifest.json): rerun with fewer --jobs or smaller inputs"
-        ) from None
 
 
 # --- the run -----------------------------------------------------------------------------

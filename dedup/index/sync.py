@@ -10,9 +10,7 @@ current one empties the index first, and the reason is reported: an automatic re
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +22,7 @@ from dedup.index.documents import clean, read_text, sha256_of, sign
 from dedup.index.scheme import Scheme, scheme_for
 from dedup.index.signing import sign_norms
 from dedup.index.store import RUN_PREFIX, Entry, IndexStore
+from dedup.parallel import batched, ordered_map
 
 if TYPE_CHECKING:
     from dedup.config import DedupConfig
@@ -146,8 +145,10 @@ def _init_worker(rules: Sequence[Path], scheme: Scheme, max_bytes: int) -> None:
     _WORKER.update(ruleset=load_rules(rules), scheme=scheme, max_bytes=max_bytes)
 
 
-def _sign_in_worker(f: ScannedFile) -> Entry:
-    return entry_for(f, _WORKER["ruleset"], _WORKER["scheme"], _WORKER["max_bytes"])
+def _sign_in_worker(files: list[ScannedFile]) -> list[Entry]:
+    return [
+        entry_for(f, _WORKER["ruleset"], _WORKER["scheme"], _WORKER["max_bytes"]) for f in files
+    ]
 
 
 def _entries(
@@ -158,11 +159,14 @@ def _entries(
         for f in files:
             yield entry_for(f, ruleset, scheme, max_bytes)
         return
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    ctx = multiprocessing.get_context(method)
-    args = (tuple(config.rules), scheme, max_bytes)
-    with ctx.Pool(config.jobs, initializer=_init_worker, initargs=args) as pool:
-        yield from pool.imap(_sign_in_worker, files, chunksize=64)
+    yield from ordered_map(
+        _sign_in_worker,
+        batched(files, 64),
+        jobs=config.jobs,
+        initializer=_init_worker,
+        initargs=(tuple(config.rules), scheme, max_bytes),
+        name=lambda f: f.rel,
+    )
 
 
 # --- the update ----------------------------------------------------------------------------

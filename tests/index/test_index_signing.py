@@ -129,3 +129,29 @@ def test_check_path_does_not_import_heavy_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_index_built_by_worker_processes_equals_the_serial_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dedup.index import sync
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = sorted((REPO / "seeds").glob("*.txt"))
+    for i in range(70):  # two batches of 64 files for the workers
+        text = seeds[i % len(seeds)].read_text(encoding="utf-8")
+        (corpus / f"{i:03d}.txt").write_text(f"Copy {i}\n{text}", encoding="utf-8")
+    monkeypatch.setattr(sync, "POOL_MIN_FILES", 1)
+    tables = {}
+    for jobs in (1, 2):
+        index = tmp_path / f"i{jobs}.sqlite"
+        config = build_config({"rules": (RULES,), "jobs": jobs})
+        with open_index(index) as store:
+            assert update(store, corpus, config, load_rules(config.rules))[1].added == 70
+        with sqlite3.connect(index) as conn:
+            tables[jobs] = {
+                t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall())
+                for t in ("docs", "bands", "paras")
+            }
+    assert tables[1] == tables[2]

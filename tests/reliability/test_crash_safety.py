@@ -147,6 +147,6 @@ def test_a_killed_worker_stops_the_run_with_an_error_instead_of_hanging(tmp_path
         check=False,
     )
     assert proc.returncode == 1, proc.stderr
-    assert "a worker process died" in proc.stderr and "no manifest.json" in proc.stderr
+    assert "a worker process died" in proc.stderr and "nothing was committed" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1  # one line, no traceback
     assert not looks_complete(out)  # the earlier complete output is un-committed
