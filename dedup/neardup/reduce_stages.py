@@ -73,13 +73,20 @@ class DocumentClusterStage:
                     sets[i] = shingle_set(norms, cfg.shingle_size)
                 return sets[i]
 
+            def similarity(a: int, b: int) -> float:
+                # Same kept paragraphs (their exact hashes, in order): the same shingle set,
+                # without shingling either (exact copies are most clusters' members).
+                if np.array_equal(signed[a][1].exact, signed[b][1].exact):
+                    return 1.0
+                return jaccard(shingles_of(a), shingles_of(b))
+
             uf = UnionFind(len(signed))
             for a, b in pairs.tolist():
                 sig_a, sig_b = signed[a][1].doc_sig, signed[b][1].doc_sig
                 assert sig_a is not None and sig_b is not None
                 if estimate_jaccard(sig_a, sig_b) < cfg.doc_threshold - _ESTIMATE_SLACK:
                     continue
-                if jaccard(shingles_of(a), shingles_of(b)) >= cfg.doc_threshold:
+                if similarity(a, b) >= cfg.doc_threshold:
                     counts["verified"] += 1
                     uf.union(a, b)
             for members in uf.groups().values():
@@ -89,7 +96,7 @@ class DocumentClusterStage:
                 for i in members:
                     if i == canonical:
                         continue
-                    sim = round(jaccard(shingles_of(canonical), shingles_of(i)), 4)
+                    sim = round(similarity(canonical, i), 4)
                     doc = signed[i][0]
                     doc.status = "duplicate"
                     doc.duplicate_of = canon_doc.doc_id
