@@ -9,7 +9,7 @@ the document, which is what makes cleaning idempotent (see ``RuleSet.settle``).
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
@@ -258,15 +258,7 @@ class CompiledRule:
             # Strip rules have no scope (models.StripRule): position-free, so idempotent.
             self._strip_text(paragraphs, indices, model.replace, present)
             return
-        test = self.line_test
-        if known is not None:
-            raw = self.match_on == "raw"
-            hits = [
-                i for i in indices if (paragraphs[i].raw if raw else paragraphs[i].norm) in known
-            ]
-            indices, test = hits, _always
-        elif self._matcher is not None:
-            indices = self._candidates(paragraphs, indices, present)
+        indices, test = self._lines_to_test(paragraphs, indices, present, known)
         if isinstance(model, DropRule):
             self._drop(paragraphs, indices, test)
         elif isinstance(model, CutAfterRule):
@@ -279,16 +271,34 @@ class CompiledRule:
             hits = [i for i in indices if test(paragraphs[i])]
             self._drop_run(paragraphs, scope(where, len(paragraphs)), hits, model)
 
-    def _candidates(
-        self, paragraphs: list[Paragraph], indices: Sequence[int], present: Presence | None
-    ) -> Sequence[int]:
-        """The indices whose line can match: all of them, or (one set lookup each) those
-        whose text contains one of the rule's patterns or is one of its exact lines."""
-        assert self._matcher is not None
-        texts = present.candidates(self._matcher) if present is not None else None
-        if texts is None:
-            return indices
-        if self._matcher.match_on == "raw":
+    def _lines_to_test(
+        self,
+        paragraphs: list[Paragraph],
+        indices: Sequence[int],
+        present: Presence | None,
+        known: frozenset[str] | None,
+    ) -> tuple[Sequence[int], _LineTest]:
+        """The lines in ``indices`` that can pass the line test, and the test still to run
+        on them: one set lookup per line instead of the full test where the texts that
+        pass (``known``, or the bank's answer for a run pattern) or a superset of them
+        (the bank's candidates for a matcher) are known."""
+        if known is None and present is not None and not present.unknown:
+            if self._matcher is None:
+                pattern = self._run_line or self._run_start
+                assert pattern is not None
+                known = frozenset(present.texts_with(pattern))  # exact: pattern.search
+            else:
+                candidates = present.candidates(self._matcher)
+                if candidates is not None:
+                    return self._with_subject_in(paragraphs, indices, candidates), self.line_test
+        if known is None:
+            return indices, self.line_test
+        return self._with_subject_in(paragraphs, indices, known), _always
+
+    def _with_subject_in(
+        self, paragraphs: list[Paragraph], indices: Sequence[int], texts: Set[str]
+    ) -> list[int]:
+        if self.match_on == "raw":
             return [i for i in indices if paragraphs[i].raw in texts]
         return [i for i in indices if paragraphs[i].norm in texts]
 
