@@ -86,7 +86,12 @@ from dedup.validate.config import ValidationConfig
     default=False,
     help="With --index: only read the index; do not add this run's documents.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress (a bar on a terminal, a line every 30 s in a log) and no summary line.",
+)
 @model_options("neardup", NearDupConfig)
 @model_options("validation", ValidationConfig)
 @config_option
@@ -129,7 +134,9 @@ def command(
     }
     with error_boundary():
         config = load_config(config_file, overrides)
-        progress = CliProgress(enabled=not quiet and stderr_is_tty())
+        tty = stderr_is_tty()
+        # In a pipeline: a heartbeat line every 30 s on long runs (silent on short ones).
+        progress = CliProgress(enabled=not quiet and tty, log_every=None if quiet else 30.0)
         try:
             result = clean(
                 list(inputs),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -75,17 +76,23 @@ def stderr_is_tty() -> bool:
 
 
 class CliProgress:
-    """A progress bar on a TTY (documents done of total), silent otherwise.
+    """A progress bar on a TTY (documents done of total); in a pipeline (stderr not a TTY)
+    a heartbeat line every ``log_every`` seconds, so a long run shows it is alive in its
+    log, and nothing at all for a run shorter than that.
 
-    When the total is unknown (JSONL/Parquet) it shows a running count instead.
+    When the total is unknown (JSONL/Parquet) the bar shows a running count instead.
     """
 
-    def __init__(self, *, enabled: bool) -> None:
+    def __init__(self, *, enabled: bool, log_every: float | None = None) -> None:
         self.enabled = enabled
+        self.log_every = None if enabled else log_every
         self._bar: Any = None
         self._done = 0
+        self._started = self._logged = time.monotonic()
+        self._logging = False  # a heartbeat was written: phases are logged too
 
     def start(self, total: int | None) -> None:
+        self._started = self._logged = time.monotonic()
         if not self.enabled:
             return
         if total:
@@ -100,8 +107,18 @@ class CliProgress:
             self._bar.update(documents)
         elif self.enabled and self._done % 10_000 == 0:
             click.echo(f"\rcleaning: {self._done} documents", err=True, nl=False)
+        elif self.log_every is not None:
+            now = time.monotonic()
+            if now - self._logged >= self.log_every:
+                self._logged = now
+                self._logging = True
+                rate = self._done / max(now - self._started, 1e-9)
+                click.echo(f"dedup: cleaning: {self._done} documents ({rate:.0f}/s)", err=True)
 
     def phase(self, name: str) -> None:
+        if self._logging:
+            elapsed = time.monotonic() - self._started
+            click.echo(f"dedup: {name} ({elapsed:.0f} s)", err=True)
         if not self.enabled:
             return
         self.close()
