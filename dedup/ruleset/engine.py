@@ -12,9 +12,8 @@ import fnmatch
 from collections.abc import Callable, Sequence, Set
 from urllib.parse import urlsplit
 
-from rapidfuzz import fuzz, process
-
 from dedup.model import REASON_EMPTY, REASON_RULE, Document, Edit, Paragraph
+from dedup.ruleset.matching import LineMatcher, Presence, regex_pattern, subject
 from dedup.ruleset.models import (
     AppliesTo,
     CutAfterRule,
@@ -25,7 +24,7 @@ from dedup.ruleset.models import (
     Where,
     _Matcher,
 )
-from dedup.ruleset.patterns import Pattern, PatternBank
+from dedup.ruleset.patterns import Pattern
 from dedup.text.normalize import normalize
 from dedup.text.tidy import apply_output_form
 
@@ -40,116 +39,6 @@ def scope(where: Where | None, count: int) -> range:
         return range(max(0, count - where.tail), count)
     assert where.skip_head is not None
     return range(min(where.skip_head, count), count)
-
-
-def subject(p: Paragraph, match_on: str) -> str:
-    """What a rule matches: the normalised form (default) or the raw line."""
-    return p.raw if match_on == "raw" else p.norm
-
-
-def _regex(source: str, ignore_case: bool) -> Pattern:
-    return Pattern(f"(?i){source}" if ignore_case else source)
-
-
-class LineMatcher:
-    """exact / regex / fuzzy match of one line, with optional length bounds."""
-
-    def __init__(self, model: _Matcher) -> None:
-        self.match_on = model.match_on
-        self.ignore_case = model.ignore_case
-        fold = str.casefold if model.ignore_case else str
-        prep = normalize if model.match_on == "norm" else str
-        self.exact = frozenset(fold(prep(e)) for e in model.exact)
-        self.fuzzy = [fold(prep(f)) for f in model.fuzzy]
-        self.score_cutoff = model.score_cutoff
-        self.regex = [_regex(r, model.ignore_case) for r in model.regex]
-        self.min_chars = model.min_chars
-        self.max_chars = model.max_chars
-
-    def matches(self, p: Paragraph) -> bool:
-        return self.matches_text(subject(p, self.match_on))
-
-    def matches_text(self, text: str) -> bool:
-        """Whether a line whose subject is ``text`` matches."""
-        if self.min_chars is not None and len(text) < self.min_chars:
-            return False
-        if self.max_chars is not None and len(text) > self.max_chars:
-            return False
-        folded = text.casefold() if self.ignore_case else text
-        if folded in self.exact:
-            return True
-        if any(r.search(text) for r in self.regex):
-            return True
-        if self.fuzzy:
-            best = process.extractOne(
-                folded, self.fuzzy, scorer=fuzz.ratio, score_cutoff=self.score_cutoff
-            )
-            return best is not None
-        return False
-
-
-class Presence:
-    """Which patterns occur anywhere in one document (from the rule set's PatternBank).
-
-    Most rules fire on few documents; knowing up front that none of a rule's patterns (or
-    exact lines) occurs lets the rule skip the per-line loop entirely.
-    """
-
-    __slots__ = ("_folded", "bank", "by_pattern", "texts", "unknown")
-
-    def __init__(self, bank: PatternBank, paragraphs: Sequence[Paragraph]) -> None:
-        self.bank = bank
-        # Pattern index -> the texts it occurs in: rules then test only those lines.
-        self.by_pattern: dict[int, set[str]] = {}
-        self.texts: set[str] = set()
-        self.unknown = False
-        self._folded: set[str] | None = None
-        for p in paragraphs:
-            self.add(p)
-
-    def add(self, p: Paragraph) -> None:
-        texts = self.texts
-        for text in (p.norm, p.raw, p.text):
-            if text in texts:
-                continue
-            texts.add(text)
-            hits = self.bank.matches(text)
-            if hits is None:
-                self.unknown = True  # too long for the bank: rules check line by line
-                continue
-            for index in hits:
-                self.by_pattern.setdefault(index, set()).add(text)
-        self._folded = None
-
-    def has(self, pattern: Pattern) -> bool:
-        return pattern.bank_index in self.by_pattern
-
-    def texts_with(self, pattern: Pattern) -> set[str]:
-        return self.by_pattern.get(pattern.bank_index, set())
-
-    def candidates(self, matcher: LineMatcher) -> set[str] | None:
-        """The texts ``matcher`` can match (a superset), or None when it cannot tell
-        (fuzzy matching, or a text too long for the bank)."""
-        if self.unknown or matcher.fuzzy:
-            return None
-        found: set[str] = set()
-        for r in matcher.regex:
-            found.update(self.by_pattern.get(r.bank_index, ()))
-        if matcher.exact:
-            if matcher.ignore_case:
-                found.update(t for t in self.texts if t.casefold() in matcher.exact)
-            else:
-                found.update(matcher.exact & self.texts)
-        return found
-
-    def has_exact(self, matcher: LineMatcher) -> bool:
-        if not matcher.exact:
-            return False
-        if matcher.ignore_case:
-            if self._folded is None:
-                self._folded = {t.casefold() for t in self.texts}
-            return not matcher.exact.isdisjoint(self._folded)
-        return not matcher.exact.isdisjoint(self.texts)
 
 
 _LineTest = Callable[[Paragraph], bool]
@@ -169,20 +58,22 @@ class CompiledRule:
         # YAML lines: () -> the rule, (section, j) -> its j-th example.
         self.lines = lines
         self._matcher = LineMatcher(model) if isinstance(model, _Matcher) else None
-        self._strip = _regex(model.regex, False) if isinstance(model, StripRule) else None
+        self._strip = regex_pattern(model.regex, False) if isinstance(model, StripRule) else None
         self._bank_ids: frozenset[int] | None = None
         self.match_on: str = getattr(model, "match_on", "norm")
+        self._run_line = self._run_start = None
         if isinstance(model, DropRunRule):
             self._run_line = None if model.line is None else Pattern(model.line)
             self._run_start = None if model.start is None else Pattern(model.start)
+        # The pattern a run rule tests each line with (its run line, else its block start).
+        self._run_pattern = self._run_line or self._run_start
 
     def patterns(self) -> list[Pattern]:
         """The rule's line patterns (matched in bulk by the rule set's PatternBank)."""
         found: list[Pattern] = list(self._matcher.regex) if self._matcher is not None else []
         if self._strip is not None:
             found.append(self._strip)
-        if isinstance(self.model, DropRunRule):
-            found.extend(p for p in (self._run_line, self._run_start) if p is not None)
+        found.extend(p for p in (self._run_line, self._run_start) if p is not None)
         return found
 
     @property
@@ -211,9 +102,19 @@ class CompiledRule:
     def _text_test(self, text: str) -> bool:
         if self._matcher is not None:
             return self._matcher.matches_text(text)
-        pattern = self._run_line or self._run_start
-        assert pattern is not None, "strip rules have no line test"
-        return pattern.search(text)
+        assert self._run_pattern is not None, "strip rules have no line test"
+        return self._run_pattern.search(text)
+
+    def _texts_that_may_pass(self, present: Presence | None) -> tuple[Set[str] | None, bool]:
+        """From the bank's answers in ``present``: the texts that can pass the line test
+        (None when it cannot tell), and whether every one of them does (a run pattern's
+        answer is exact; a matcher's candidates are a superset)."""
+        if present is None or present.unknown:
+            return None, False
+        if self._matcher is None:
+            assert self._run_pattern is not None, "strip rules have no line test"
+            return present.texts_with(self._run_pattern), True
+        return present.candidates(self._matcher), False
 
     def matching_texts(
         self, paragraphs: Sequence[Paragraph], present: Presence | None = None
@@ -222,16 +123,10 @@ class CompiledRule:
         ``present`` (built on a superset of those lines) narrows down what is tested."""
         on = self.match_on
         texts = {subject(p, on) for p in paragraphs if p.removal is None}
-        if present is not None:
-            if self._matcher is not None:
-                candidates = present.candidates(self._matcher)
-            else:
-                pattern = self._run_line or self._run_start
-                assert pattern is not None
-                candidates = None if present.unknown else present.texts_with(pattern)
-            if candidates is not None:
-                texts &= candidates
-        return sorted(t for t in texts if self._text_test(t))
+        candidates, exact = self._texts_that_may_pass(present)
+        if candidates is not None:
+            texts &= candidates
+        return sorted(texts if exact else (t for t in texts if self._text_test(t)))
 
     def apply(
         self,
@@ -282,18 +177,14 @@ class CompiledRule:
         on them: one set lookup per line instead of the full test where the texts that
         pass (``known``, or the bank's answer for a run pattern) or a superset of them
         (the bank's candidates for a matcher) are known."""
-        if known is None and present is not None and not present.unknown:
-            if self._matcher is None:
-                pattern = self._run_line or self._run_start
-                assert pattern is not None
-                known = frozenset(present.texts_with(pattern))  # exact: pattern.search
-            else:
-                candidates = present.candidates(self._matcher)
-                if candidates is not None:
-                    return self._with_subject_in(paragraphs, indices, candidates), self.line_test
-        if known is None:
+        if known is not None:
+            return self._with_subject_in(paragraphs, indices, known), _always
+        texts, exact = self._texts_that_may_pass(present)
+        if texts is None:
             return indices, self.line_test
-        return self._with_subject_in(paragraphs, indices, known), _always
+        return self._with_subject_in(
+            paragraphs, indices, texts
+        ), _always if exact else self.line_test
 
     def _with_subject_in(
         self, paragraphs: list[Paragraph], indices: Sequence[int], texts: Set[str]

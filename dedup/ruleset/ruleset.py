@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from dedup.model import REASON_EMPTY, REASON_RULE, Document, Paragraph
-from dedup.ruleset.engine import Applicability, CompiledRule, Presence
+from dedup.ruleset.engine import Applicability, CompiledRule
 from dedup.ruleset.examples import ExampleResult, run_examples
 from dedup.ruleset.loader import LoadedPack, load_packs
+from dedup.ruleset.matching import Presence
 from dedup.ruleset.patterns import Pattern, PatternBank
 
 log = logging.getLogger(__name__)
