@@ -28,6 +28,8 @@ class Pack:
     description: str
     applicability: Applicability
     rules: list[CompiledRule]
+    # The rules a settle re-runs (scoped and run rules), in order; derived from ``rules``.
+    position_dependent: list[CompiledRule]
 
 
 def _compile(loaded: LoadedPack) -> Pack:
@@ -50,6 +52,7 @@ def _compile(loaded: LoadedPack) -> Pack:
         description=model.description,
         applicability=Applicability(model.applies_to),
         rules=rules,
+        position_dependent=[r for r in rules if r.position_dependent],
     )
 
 
@@ -74,22 +77,9 @@ SETTLE_ROUNDS = 8
 
 
 def _position_dependent(packs: Sequence[Pack]) -> list[CompiledRule]:
-    return [r for pack in packs for r in pack.rules if r.position_dependent]
-
-
-class _PositionDependent:
-    """:func:`_position_dependent` per combination of packs, built once (it ran for every
-    document: ~7% of the rules stage)."""
-
-    def __init__(self) -> None:
-        self._by_names: dict[tuple[str, ...], list[CompiledRule]] = {}
-
-    def __call__(self, packs: Sequence[Pack]) -> list[CompiledRule]:
-        names = tuple(p.name for p in packs)
-        found = self._by_names.get(names)
-        if found is None:
-            found = self._by_names[names] = _position_dependent(packs)
-        return found
+    # Per pack, listed once when compiled: filtering every rule for every document was
+    # ~7% of the rules stage.
+    return [r for pack in packs for r in pack.position_dependent]
 
 
 def _removed(doc: Document) -> int:
@@ -129,7 +119,6 @@ class RuleSet:
         order = sorted(range(len(packs)), key=lambda i: (packs[i].priority, i))
         self.packs = [packs[i] for i in order]
         self.bank = PatternBank([pat for pack in self.packs for pat in _patterns(pack)])
-        self._position_dependent = _PositionDependent()
 
     def __len__(self) -> int:
         return sum(len(p.rules) for p in self.packs)
@@ -151,7 +140,7 @@ class RuleSet:
             for rule in pack.rules:
                 rule.apply(doc.paragraphs, present=present)
         self._settle(
-            doc, self._position_dependent(packs), present, since=before, record_live=record_live
+            doc, _position_dependent(packs), present, since=before, record_live=record_live
         )
         return doc
 
@@ -168,11 +157,11 @@ class RuleSet:
         if live is not None:
             # No regex matching at all: this runs serially after the reduce phase, once
             # per document that boilerplate removal touched.
-            rules = [r for r in self._position_dependent(packs) if r.full_id in live]
+            rules = [r for r in _position_dependent(packs) if r.full_id in live]
             known = {r.full_id: frozenset(live[r.full_id]) for r in rules}
             return self._settle(doc, rules, None, since=None, known=known)
         present = Presence(self.bank, [p for p in doc.paragraphs if p.removal is None])
-        return self._settle(doc, self._position_dependent(packs), present, since=None)
+        return self._settle(doc, _position_dependent(packs), present, since=None)
 
     def _settle(
         self,
