@@ -9,12 +9,14 @@ number of worker processes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from dedup.model import REASON_BOILERPLATE, Document
-from dedup.neardup.lsh import candidate_pairs
+from dedup.neardup.lsh import candidate_pairs, candidate_pairs_in_blocks
 from dedup.neardup.params import Params
 from dedup.neardup.signatures import estimate_jaccard
 from dedup.neardup.sketch import DocSketch, get_sketch
@@ -26,6 +28,9 @@ log = logging.getLogger(__name__)
 # LSH candidates whose MinHash estimate is this far below the threshold are not verified
 # (the estimate's standard deviation at J=0.8 with 128 permutations is 0.035).
 _ESTIMATE_SLACK = 0.15
+# Paragraph bands sorted at a time by the boilerplate stage (memory, not speed: see
+# candidate_pairs_in_blocks).
+_BANDS_PER_BLOCK = 5
 
 
 def _stage_counts(corpus: Corpus) -> dict[str, dict[str, Any]]:
@@ -156,10 +161,17 @@ class BoilerplateStage:
         )
         para_of = np.concatenate([s.index.astype(np.int64) for _, s in signed])
         exact = np.concatenate([s.exact for _, s in signed])
-        keys = np.concatenate(
-            [np.concatenate([s.para_keys for _, s in signed]), exact.reshape(-1, 1)], axis=1
-        )
-        pairs = candidate_pairs(keys)
+
+        def key_blocks() -> Iterator[npt.NDArray[np.uint64]]:
+            # A few bands at a time, then the exact hashes (see candidate_pairs_in_blocks).
+            bands = self.params.para_bands
+            for lo in range(0, bands, _BANDS_PER_BLOCK):
+                yield np.concatenate(
+                    [s.para_keys[:, lo : lo + _BANDS_PER_BLOCK] for _, s in signed]
+                )
+            yield exact.reshape(-1, 1)
+
+        pairs = candidate_pairs_in_blocks(key_blocks())
         pairs = pairs[doc_of[pairs[:, 0]] != doc_of[pairs[:, 1]]]
         counts["candidates"] = len(pairs)
 

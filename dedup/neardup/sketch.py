@@ -85,6 +85,9 @@ def _rebuild_sketch(
         arrays.append(np.frombuffer(buffer, dtype, count, offset).reshape(shape))
         offset += count * np.dtype(dtype).itemsize
     exact, para_keys, doc_keys, doc_sig, sigs, index = arrays
+    # What outlives the paragraph stages gets its own memory: as views they would keep the
+    # whole buffer alive after ReleaseParagraphKeysStage dropped the paragraph arrays.
+    doc_keys, doc_sig, index = (None if a is None else a.copy() for a in (doc_keys, doc_sig, index))
     return DocSketch(index, exact, sigs, para_keys, doc_sig, doc_keys, kept_chars, counts)
 
 

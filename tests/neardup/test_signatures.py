@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import pickle
 
 import numpy as np
@@ -131,3 +132,27 @@ def test_candidate_pairs_fall_back_to_argsort_past_the_row_bits(
     packed = candidate_pairs(keys).tolist()
     monkeypatch.setattr(lsh, "_MAX_ROW_BITS", 0)
     assert candidate_pairs(keys).tolist() == packed == [[0, 1], [0, 2]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(2, 120).flatmap(
+        lambda n: st.lists(
+            st.lists(st.integers(0, 12), min_size=6, max_size=6), min_size=n, max_size=n
+        )
+    ),
+    st.lists(st.integers(1, 6), min_size=1, max_size=6),
+)
+def test_candidate_pairs_in_blocks_equal_the_whole_matrix(
+    rows: list[list[int]], widths: list[int]
+) -> None:
+    # Real band keys mix in their band number, so equal keys stay in one column: here the
+    # column goes into the high bits. Few distinct values give runs of every length.
+    keys = np.array(rows, dtype=np.uint64) + (np.arange(6, dtype=np.uint64) << np.uint64(40))
+    edges = np.cumsum([0, *widths]).clip(max=6)
+    blocks = [keys[:, lo:hi] for lo, hi in itertools.pairwise(edges.tolist()) if hi > lo]
+    if edges[-1] < 6:
+        blocks.append(keys[:, edges[-1] :])
+    whole = candidate_pairs(keys).tolist()
+    assert lsh.candidate_pairs_in_blocks(iter(blocks)).tolist() == whole
+    assert lsh.candidate_pairs_in_blocks(iter([])).tolist() == []
