@@ -87,7 +87,9 @@ def _rebuild_sketch(
     exact, para_keys, doc_keys, doc_sig, sigs, index = arrays
     # What outlives the paragraph stages gets its own memory: as views they would keep the
     # whole buffer alive after ReleaseParagraphKeysStage dropped the paragraph arrays.
-    doc_keys, doc_sig, index = (None if a is None else a.copy() for a in (doc_keys, doc_sig, index))
+    index = index.copy()
+    doc_keys = None if doc_keys is None else doc_keys.copy()
+    doc_sig = None if doc_sig is None else doc_sig.copy()
     return DocSketch(index, exact, sigs, para_keys, doc_sig, doc_keys, kept_chars, counts)
 
 
