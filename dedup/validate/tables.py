@@ -217,7 +217,10 @@ def _frame(rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...]) -> pd.Da
 
     if not rows:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-    return pd.DataFrame([dict(r) for r in rows], dtype=object)
+    # Copy only what is not a dict already: 286,000 removal records copied at once were
+    # +100 MB of peak memory at 100 MB of text.
+    records = rows if all(type(r) is dict for r in rows) else [dict(r) for r in rows]
+    return pd.DataFrame(records, dtype=object)
 
 
 def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
