@@ -117,15 +117,23 @@ class CompiledRule:
         return present.candidates(self._matcher), False
 
     def matching_texts(
-        self, paragraphs: Sequence[Paragraph], present: Presence | None = None
+        self,
+        paragraphs: Sequence[Paragraph],
+        present: Presence | None = None,
+        kept_subjects: Set[str] | None = None,
     ) -> list[str]:
         """The subjects (see :func:`subject`) of the kept lines the line test accepts;
-        ``present`` (built on a superset of those lines) narrows down what is tested."""
+        ``present`` (built on a superset of those lines) narrows down what is tested.
+        ``kept_subjects``: those subjects of all kept lines, when the caller has them."""
         on = self.match_on
-        texts = {subject(p, on) for p in paragraphs if p.removal is None}
+        texts: Set[str] = (
+            kept_subjects
+            if kept_subjects is not None
+            else {subject(p, on) for p in paragraphs if p.removal is None}
+        )
         candidates, exact = self._texts_that_may_pass(present)
         if candidates is not None:
-            texts &= candidates
+            texts = candidates & texts if len(candidates) < len(texts) else texts & candidates
         return sorted(texts if exact else (t for t in texts if self._text_test(t)))
 
     def apply(

@@ -13,7 +13,7 @@ from dedup.model import REASON_EMPTY, REASON_RULE, Document, Paragraph
 from dedup.ruleset.engine import Applicability, CompiledRule
 from dedup.ruleset.examples import ExampleResult, run_examples
 from dedup.ruleset.loader import LoadedPack, load_packs
-from dedup.ruleset.matching import Presence
+from dedup.ruleset.matching import Presence, subject
 from dedup.ruleset.patterns import Pattern, PatternBank
 
 log = logging.getLogger(__name__)
@@ -189,12 +189,19 @@ class RuleSet:
             now = _removed(doc)
         doc.meta[SETTLED_KEY] = now
         if present is not None and record_live:
-            live = (
-                (r.full_id, r.matching_texts(doc.paragraphs, present))
-                for r in rules
-                if r.may_fire(present)
-            )
-            doc.meta[LIVE_KEY] = {rule_id: texts for rule_id, texts in live if texts}
+            kept = [p for p in doc.paragraphs if p.removal is None]
+            subjects: dict[str, set[str]] = {}  # the kept lines' subjects, once per form
+            live: dict[str, list[str]] = {}
+            for rule in rules:
+                if not rule.may_fire(present):
+                    continue
+                on = rule.match_on
+                if on not in subjects:
+                    subjects[on] = {subject(p, on) for p in kept}
+                texts = rule.matching_texts(kept, present, subjects[on])
+                if texts:
+                    live[rule.full_id] = texts
+            doc.meta[LIVE_KEY] = live
         return now - start
 
     def stage(self) -> RulesStage:
