@@ -103,12 +103,17 @@ def candidate_pairs(keys: U64) -> npt.NDArray[np.int64]:
     (the reduce phase's hot spot, pyinstrument); at 100 MB (12.8 M keys, 45 key bits)
     about two extra pairs are expected.
     """
+    return _pairs(np.unique(_candidate_codes(keys)), keys.shape[0])
+
+
+def _candidate_codes(keys: U64) -> I64:
+    """The star pairs of :func:`candidate_pairs` as codes ``i * n + j``, not yet unique."""
     n = keys.shape[0]
     if n < 2:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty(0, dtype=np.int64)
     row_bits = (n - 1).bit_length()
     if row_bits > _MAX_ROW_BITS:
-        return _candidate_pairs_argsort(keys)
+        return _candidate_codes_argsort(keys)
     shift = np.uint64(row_bits)
     with np.errstate(over="ignore"):
         packed = keys * _GOLDEN  # a bijection that spreads low-bit differences upwards
@@ -120,7 +125,7 @@ def candidate_pairs(keys: U64) -> npt.NDArray[np.int64]:
     key_part = packed >> shift
     idx = _in_runs(key_part)  # usually a small share of all keys
     run_rows = (packed[idx] & ((np.uint64(1) << shift) - np.uint64(1))).astype(np.int64)
-    return _star_pairs(key_part[idx], run_rows, n)
+    return _star_codes(key_part[idx], run_rows, n)
 
 
 def candidate_pairs_in_blocks(blocks: Iterable[U64]) -> npt.NDArray[np.int64]:
@@ -132,19 +137,26 @@ def candidate_pairs_in_blocks(blocks: Iterable[U64]) -> npt.NDArray[np.int64]:
     boilerplate stage's 27 columns of ~760,000 paragraphs at 100 MB that was +0.4 GB of
     peak memory all at once, a sixth of it in blocks of four or five columns.
     """
-    codes: list[npt.NDArray[np.int64]] = []
-    n = -1
+    codes: list[I64] = []
+    n = 0
     for block in blocks:
         n = block.shape[0]
-        pairs = candidate_pairs(block)
-        codes.append(pairs[:, 0] * n + pairs[:, 1])
-    if not codes or n < 2:
-        return np.empty((0, 2), dtype=np.int64)
-    code = np.unique(np.concatenate(codes)) if len(codes) > 1 else codes[0]
-    return np.stack([code // n, code % n], axis=1)
+        codes.append(_candidate_codes(block))
+    if not codes:
+        return _pairs(np.empty(0, dtype=np.int64), n)
+    return _pairs(np.unique(np.concatenate(codes)), n)  # deduplicated once, not per block
+
+
+def _pairs(codes: I64, n: int) -> npt.NDArray[np.int64]:
+    # Pairs are handled as one int64 code each: np.unique(axis=0) sorts row views, far slower.
+    return np.stack([codes // n, codes % n], axis=1) if n else np.empty((0, 2), np.int64)
 
 
 def _candidate_pairs_argsort(keys: U64) -> npt.NDArray[np.int64]:
+    return _pairs(np.unique(_candidate_codes_argsort(keys)), keys.shape[0])
+
+
+def _candidate_codes_argsort(keys: U64) -> I64:
     # The exact path for very large inputs (no key bits given up for the row number). An
     # unstable sort is ~3x faster than a stable one.
     flat = keys.ravel()
@@ -152,7 +164,7 @@ def _candidate_pairs_argsort(keys: U64) -> npt.NDArray[np.int64]:
     sorted_keys = flat[order]
     idx = _in_runs(sorted_keys)
     run_rows = (order[idx] // keys.shape[1]).astype(np.int64)
-    return _star_pairs(sorted_keys[idx], run_rows, keys.shape[0])
+    return _star_codes(sorted_keys[idx], run_rows, keys.shape[0])
 
 
 def _in_runs(sorted_keys: U64) -> npt.NDArray[np.intp]:
@@ -164,17 +176,16 @@ def _in_runs(sorted_keys: U64) -> npt.NDArray[np.intp]:
     return np.nonzero(in_run)[0]
 
 
-def _star_pairs(run_keys: U64, run_rows: I64, n: int) -> npt.NDArray[np.int64]:
-    """Each run of equal keys as pairs (lowest row, other row), unique and sorted; pairs are
-    deduplicated as one int64 code each (np.unique(axis=0) sorts row views, far slower)."""
+def _star_codes(run_keys: U64, run_rows: I64, n: int) -> I64:
+    """Each run of equal keys as pairs (lowest row, other row), coded ``i * n + j``."""
     if len(run_keys) == 0:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty(0, dtype=np.int64)
     starts = np.ones(len(run_keys), dtype=bool)
     starts[1:] = run_keys[1:] != run_keys[:-1]
     first = np.minimum.reduceat(run_rows, np.nonzero(starts)[0])[np.cumsum(starts) - 1]
     keep = run_rows != first
-    code = np.unique(first[keep] * n + run_rows[keep])
-    return np.stack([code // n, code % n], axis=1)
+    codes: I64 = first[keep] * n + run_rows[keep]
+    return codes
 
 
 def exact_pairs(hashes: U64) -> npt.NDArray[np.int64]:
