@@ -133,7 +133,7 @@ class CompiledRule:
         )
         candidates, exact = self._texts_that_may_pass(present)
         if candidates is not None:
-            texts = candidates & texts if len(candidates) < len(texts) else texts & candidates
+            texts = texts & candidates  # a new set: ``kept_subjects`` is shared
         return sorted(texts if exact else (t for t in texts if self._text_test(t)))
 
     def apply(
