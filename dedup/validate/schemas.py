@@ -204,7 +204,7 @@ def kept_documents_schema(cfg: ValidationConfig) -> TableSchema:
 
         @pa.check("text", name="text_min_words", ignore_na=False)
         def _text_min_words(cls, s: Series[Any]) -> Series[bool]:
-            return _elementwise(s, lambda v: tc.word_count(v) >= min_words)  # type: ignore[return-value]
+            return _elementwise(s, lambda v: tc.has_min_words(v, min_words))  # type: ignore[return-value]
 
         @pa.check("text", name="text_min_paragraphs", ignore_na=False)
         def _text_min_paragraphs(cls, s: Series[Any]) -> Series[bool]:

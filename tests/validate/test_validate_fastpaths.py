@@ -131,3 +131,15 @@ def test_trailing_gate_changes_nothing(value: str) -> None:
     plain = re.compile(r"[^\S\n\r]+(?=\r?\n|\r|$)").search(value)
     found = tc.find_trailing(value)
     assert (found is None) == (plain is None)
+
+
+@given(st.lists(_WS, max_size=16).map("".join), st.integers(0, 8))
+def test_min_words_without_a_full_split_agrees_with_the_count(value: str, n: int) -> None:
+    assert tc.has_min_words(value, n) == (tc.word_count(value) >= n)
+    assert not tc.has_min_words(None, 1)
+
+
+@given(st.lists(_WS, max_size=12).map("".join))
+def test_character_finders_agree_with_plain_searches(value: str) -> None:
+    for find, chars in ((tc.find_nbsp, tc.NBSP_CHARS), (tc.find_cr, "\r")):
+        assert (find(value) is None) == (not any(c in value for c in chars))
