@@ -142,6 +142,7 @@ def check_repeated_paragraphs(
     kept: Sequence[KeptDoc], threshold: float, min_chars: int, min_words: int = 0
 ) -> list[Finding]:
     """No kept document repeats a paragraph: exactly (normalised), or near when threshold < 1."""
+    import numpy as np
     from rapidfuzz import fuzz, process
 
     findings: list[Finding] = []
@@ -159,23 +160,26 @@ def check_repeated_paragraphs(
             continue
         # Near repeats: only long paragraphs (short lines like "Photo" match by accident, and
         # short list lines that differ in one name are lists, as the engine decides too).
+        # A normalised line is words joined by single spaces: count the spaces, don't split.
         idx = [
             k
             for k, n in enumerate(norms)
-            if len(n) >= min_chars and len(n.split()) >= min_words and k not in repeated
+            if n and len(n) >= min_chars and n.count(" ") + 1 >= min_words and k not in repeated
         ]
         if len(idx) < 2:
             continue
         texts = [norms[k] for k in idx]
         scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold * 100)
+        # Pairs (a, b), a < b, over the cutoff, in the order "each b, its earliest a": numpy
+        # finds the few of them instead of a Python loop over every pair (~0.6 s at 100 MB).
+        hits = np.argwhere(np.triu(scores, k=1) > 0)
         flagged: set[int] = set()
-        for b in range(len(idx)):
-            for a in range(b):
-                score = float(scores[a][b])
-                if score and idx[a] not in flagged and norms[idx[a]] != norms[idx[b]]:
-                    flagged.add(idx[b])
-                    findings.append(_repeat(kd, paras, idx[a], idx[b], score / 100))
-                    break
+        for a, b in hits[np.lexsort((hits[:, 0], hits[:, 1]))].tolist():
+            if idx[b] in flagged:
+                continue  # b already reported as a repeat of an earlier a
+            if idx[a] not in flagged and norms[idx[a]] != norms[idx[b]]:
+                flagged.add(idx[b])
+                findings.append(_repeat(kd, paras, idx[a], idx[b], float(scores[a][b]) / 100))
     return findings
 
 

@@ -143,3 +143,46 @@ def test_min_words_without_a_full_split_agrees_with_the_count(value: str, n: int
 def test_character_finders_agree_with_plain_searches(value: str) -> None:
     for find, chars in ((tc.find_nbsp, tc.NBSP_CHARS), (tc.find_cr, "\r")):
         assert (find(value) is None) == (not any(c in value for c in chars))
+
+
+def _repeats_by_every_pair(norms: list[str], threshold: float) -> list[tuple[int, int]]:
+    # The check's near-repeat rule written as the plain double loop it replaces.
+    from rapidfuzz import fuzz
+
+    idx = [k for k, n in enumerate(norms) if len(n) >= 10 and norms.index(n) == k]
+    flagged: list[tuple[int, int]] = []
+    for b in range(len(idx)):
+        for a in range(b):
+            score = fuzz.ratio(norms[idx[a]], norms[idx[b]], score_cutoff=threshold * 100)
+            if score and idx[a] not in {j for _, j in flagged}:
+                flagged.append((idx[a], idx[b]))
+                break
+    return flagged
+
+
+_VARIANTS = [
+    "the minister said the city is growing fast",
+    "the minister said the city is growing quickly",
+    "the minister says the city grows fast",
+    "a new bridge opens over the river next spring",
+    "a new bridge opened over the river last spring",
+    "prices rose sharply in the third quarter",
+]
+
+
+@given(st.lists(st.sampled_from(_VARIANTS), min_size=2, max_size=10))
+def test_near_repeat_pairs_equal_the_pairwise_loop(lines: list[str]) -> None:
+    from dedup.validate.corpus import check_repeated_paragraphs
+
+    kd = KeptDoc("d", 1, "d.txt", None, lines[0], "\n\n".join(lines[1:]), None)
+    found = check_repeated_paragraphs([kd], 0.8, 10)
+    near = [
+        (int(m[2]), int(m[1]))
+        for f in found
+        if (m := re.match(r"line (\d+) nearly repeats \(similarity [\d.]+\) line (\d+)", f.message))
+    ]
+
+    def line(k: int) -> int:  # the title is line 1, body paragraphs follow blank lines
+        return 1 if k == 0 else 2 * k
+
+    assert near == [(line(a), line(b)) for a, b in _repeats_by_every_pair(lines, 0.8)]
