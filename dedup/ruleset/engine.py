@@ -116,24 +116,14 @@ class CompiledRule:
             return present.texts_with(self._run_pattern), True
         return present.candidates(self._matcher), False
 
-    def matching_texts(
-        self,
-        paragraphs: Sequence[Paragraph],
-        present: Presence | None = None,
-        kept_subjects: Set[str] | None = None,
-    ) -> list[str]:
-        """The subjects (see :func:`subject`) of the kept lines the line test accepts;
-        ``present`` (built on a superset of those lines) narrows down what is tested.
-        ``kept_subjects``: those subjects of all kept lines, when the caller has them."""
-        on = self.match_on
-        texts: Set[str] = (
-            kept_subjects
-            if kept_subjects is not None
-            else {subject(p, on) for p in paragraphs if p.removal is None}
-        )
+    def matching_texts(self, kept_subjects: Set[str], present: Presence | None = None) -> list[str]:
+        """Which of ``kept_subjects`` (the subjects, see :func:`subject`, of a document's
+        kept lines) the line test accepts; ``present`` (built on a superset of those lines)
+        narrows down what is tested."""
+        texts = kept_subjects
         candidates, exact = self._texts_that_may_pass(present)
         if candidates is not None:
-            texts = texts & candidates  # a new set: ``kept_subjects`` is shared
+            texts = texts & candidates  # a new set: the caller shares ``kept_subjects``
         return sorted(texts if exact else (t for t in texts if self._text_test(t)))
 
     def apply(

@@ -198,7 +198,7 @@ class RuleSet:
                 on = rule.match_on
                 if on not in subjects:
                     subjects[on] = {subject(p, on) for p in kept}
-                texts = rule.matching_texts(kept, present, subjects[on])
+                texts = rule.matching_texts(subjects[on], present)
                 if texts:
                     live[rule.full_id] = texts
             doc.meta[LIVE_KEY] = live
