@@ -17,13 +17,10 @@ from dedup.neardup.params import Params
 from dedup.neardup.signatures import exact_hash, tokens
 from dedup.neardup.sketch import META_KEY, DocSketch, get_sketch
 from dedup.neardup.verification import UnionFind, verify
+from dedup.text.normalize import word_count
 
 # A caption is a label, not a sentence: it does not end like one.
 _TERMINAL = tuple(".!?:;…\"'")
-
-
-def _words(p: Paragraph) -> int:
-    return p.norm.count(" ") + 1
 
 
 def twin(doc: Document, p: Paragraph) -> str:
@@ -96,7 +93,7 @@ class RepeatStage:
         uf = UnionFind(n)
         for a, b in pairs.tolist():  # sorted by (a, b): earlier rows link first
             same = sketch.exact[a] == sketch.exact[b]
-            long_enough = min(_words(paras[a]), _words(paras[b])) >= min_words
+            long_enough = min(word_count(paras[a].norm), word_count(paras[b].norm)) >= min_words
             if same or (long_enough and verify(paras[a].norm, paras[b].norm, cutoff)):
                 uf.union(a, b)
         removed = np.zeros(n, dtype=bool)
@@ -139,7 +136,7 @@ class CaptionStage:
         # k == 0 is the title: a lead that restates it is no caption echo.
         for k in range(1, len(kept) - 1):
             p = kept[k]
-            if p.norm.endswith(TERMINAL) or p.norm.count(" ") + 1 < cfg.caption_min_words:
+            if p.norm.endswith(TERMINAL) or word_count(p.norm) < cfg.caption_min_words:
                 continue  # cheap filters first (a word count never exceeds spaces + 1)
             if not cfg.caption_min_words <= len(toks_of(k)) <= cfg.caption_max_words:
                 continue
@@ -157,8 +154,7 @@ class CaptionStage:
                     break
         sketch = get_sketch(doc)
         if sketch is not None and removed:
-            keep = np.array([doc.paragraphs[i].removal is None for i in sketch.index.tolist()])
-            sketch.select(keep)
+            sketch.drop_removed(doc)
             sketch.count(self.name, "removed", removed)
         return doc
 
@@ -177,11 +173,7 @@ class DocSignStage:
         if sketch is None:
             return doc
         # Stages between signing and here (e.g. the rules settling) may have removed lines.
-        still_kept = np.array(
-            [doc.paragraphs[i].removal is None for i in sketch.index.tolist()], dtype=bool
-        )
-        if not still_kept.all():
-            sketch.select(still_kept)
+        sketch.drop_removed(doc)
         signer = self.params.signer
         sigs = sketch.sigs if sketch.sigs is not None else signer.empty.reshape(1, -1)[:0]
         sketch.doc_sig = signer.document_signature(sigs)

@@ -49,6 +49,12 @@ class DocSketch:
         if self.sigs is not None:
             self.sigs = self.sigs[rows]
 
+    def drop_removed(self, doc: Document) -> None:
+        """Keep only the rows whose paragraph in ``doc`` is still kept."""
+        kept = np.array([doc.paragraphs[i].removal is None for i in self.index.tolist()], bool)
+        if not kept.all():
+            self.select(kept)
+
     def count(self, stage: str, key: str, value: int = 1) -> None:
         bucket = self.counts.setdefault(stage, {})
         bucket[key] = bucket.get(key, 0) + value

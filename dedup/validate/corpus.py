@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from dedup.model import Document, Paragraph
 from dedup.text import normalize, segment
+from dedup.text.normalize import word_count
 from dedup.validate.findings import Finding
 
 if TYPE_CHECKING:
@@ -160,11 +161,10 @@ def check_repeated_paragraphs(
             continue
         # Near repeats: only long paragraphs (short lines like "Photo" match by accident, and
         # short list lines that differ in one name are lists, as the engine decides too).
-        # A normalised line is words joined by single spaces: count the spaces, don't split.
         idx = [
             k
             for k, n in enumerate(norms)
-            if n and len(n) >= min_chars and n.count(" ") + 1 >= min_words and k not in repeated
+            if n and len(n) >= min_chars and word_count(n) >= min_words and k not in repeated
         ]
         if len(idx) < 2:
             continue
