@@ -16,7 +16,7 @@ from dedup.neardup.lsh import band_keys, candidate_pairs
 from dedup.neardup.params import Params
 from dedup.neardup.signatures import exact_hash, tokens
 from dedup.neardup.sketch import META_KEY, DocSketch, get_sketch
-from dedup.neardup.verification import UnionFind, verify
+from dedup.neardup.verification import UnionFind, same_numbers, verify
 from dedup.text.normalize import word_count
 
 # A caption is a label, not a sentence: it does not end like one.
@@ -71,7 +71,11 @@ class SignStage:
 
 
 class RepeatStage:
-    """Exact and near repeats of a paragraph inside one document; the first one stays."""
+    """Exact and near repeats of a paragraph inside one document; the first one stays.
+
+    A near repeat has at least ``repeat_near_min_words`` words and the same numbers as its
+    twin (:func:`~dedup.neardup.verification.same_numbers`).
+    """
 
     name = "neardup-repeated"
 
@@ -93,8 +97,11 @@ class RepeatStage:
         uf = UnionFind(n)
         for a, b in pairs.tolist():  # sorted by (a, b): earlier rows link first
             same = sketch.exact[a] == sketch.exact[b]
-            long_enough = min(word_count(paras[a].norm), word_count(paras[b].norm)) >= min_words
-            if same or (long_enough and verify(paras[a].norm, paras[b].norm, cutoff)):
+            if same or (
+                min(word_count(paras[a].norm), word_count(paras[b].norm)) >= min_words
+                and same_numbers(paras[a].norm, paras[b].norm)
+                and verify(paras[a].norm, paras[b].norm, cutoff)
+            ):
                 uf.union(a, b)
         removed = np.zeros(n, dtype=bool)
         for root, members in uf.groups().items():

@@ -8,13 +8,16 @@ order of paragraphs (an Indel ratio is not: moving one paragraph of ten costs ~2
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rapidfuzz.distance import Indel
 
 from dedup.neardup.signatures import jaccard, shingle_set
 
-__all__ = ["UnionFind", "jaccard", "shingle_set", "verify", "verify_documents"]
+__all__ = ["UnionFind", "jaccard", "same_numbers", "shingle_set", "verify", "verify_documents"]
+
+_NUMBER = re.compile(r"\d+")
 
 
 def verify(a_norm: str, b_norm: str, cutoff: float = 0.0) -> float:
@@ -23,6 +26,15 @@ def verify(a_norm: str, b_norm: str, cutoff: float = 0.0) -> float:
     Case-insensitive. Returns 0.0 when below ``cutoff`` (rapidfuzz then stops early).
     """
     return float(Indel.normalized_similarity(a_norm.lower(), b_norm.lower(), score_cutoff=cutoff))
+
+
+def same_numbers(a_norm: str, b_norm: str) -> bool:
+    """Whether two paragraphs carry the same numbers in the same order.
+
+    Two lines of one page that differ only in their numbers state different facts (a
+    recipe's quantities, a table's scores, a day's meal plan), not the same line twice.
+    """
+    return _NUMBER.findall(a_norm) == _NUMBER.findall(b_norm)
 
 
 def verify_documents(a_norms: Sequence[str], b_norms: Sequence[str], size: int = 3) -> float:

@@ -146,6 +146,8 @@ def check_repeated_paragraphs(
     import numpy as np
     from rapidfuzz import fuzz, process
 
+    from dedup.neardup.verification import same_numbers
+
     findings: list[Finding] = []
     for kd in kept:
         paras = kd.paragraphs()
@@ -160,7 +162,8 @@ def check_repeated_paragraphs(
         if threshold >= 1:
             continue
         # Near repeats: only long paragraphs (short lines like "Photo" match by accident, and
-        # short list lines that differ in one name are lists, as the engine decides too).
+        # short list lines that differ in one name are lists, as the engine decides too),
+        # with the same numbers (other quantities state other facts, as for the engine).
         idx = [
             k
             for k, n in enumerate(norms)
@@ -177,7 +180,8 @@ def check_repeated_paragraphs(
         for a, b in hits[np.lexsort((hits[:, 0], hits[:, 1]))].tolist():
             if idx[b] in flagged:
                 continue  # b already reported as a repeat of an earlier a
-            if idx[a] not in flagged and norms[idx[a]] != norms[idx[b]]:
+            x, y = norms[idx[a]], norms[idx[b]]
+            if idx[a] not in flagged and x != y and same_numbers(x, y):
                 flagged.add(idx[b])
                 findings.append(_repeat(kd, paras, idx[a], idx[b], float(scores[a][b]) / 100))
     return findings

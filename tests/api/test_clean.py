@@ -197,3 +197,17 @@ def test_pages_of_other_sites_validate_and_a_second_clean_removes_nothing(
     second = clean([tmp_path / "first" / "text"], tmp_path / "second", build_config({"jobs": 1}))
     assert second.passed
     assert _jsonl(tmp_path / "second" / "removed.jsonl") == []
+
+
+def test_lines_that_differ_in_their_numbers_stay_and_validate(tmp_path: Path) -> None:
+    """A meal plan repeats a dish with other quantities: the engine keeps both lines, and
+    validation's near-repeat check agrees (same bar: same numbers) instead of failing."""
+    day = "Tomato Cucumber Salad ({} cup lettuce, 1/2 cup cherry tomatoes, {} oz. cooked chicken)"
+    src = tmp_path / "plan.txt"
+    src.write_text(
+        "Meal plan\n\nMonday\n" + day.format(1, 4) + "\nTuesday\n" + day.format(2, 6) + "\n",
+        encoding="utf-8",
+    )
+    result = clean([src], tmp_path / "out", build_config({"jobs": 1}))
+    assert result.passed, [str(f) for f in result.validation.findings]
+    assert _jsonl(tmp_path / "out" / "removed.jsonl") == []

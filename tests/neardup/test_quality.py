@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dedup.model import REASON_CAPTION
+from dedup.model import REASON_CAPTION, REASON_REPEATED
 from dedup.neardup import verify_documents
 from dedup.neardup.map_stages import CaptionStage, SignStage
 from dedup.neardup.params import Params
@@ -115,6 +115,20 @@ def test_caption_needs_a_following_sentence_echo() -> None:
     removed = {p.line: p.removal for p in corpus.documents[0].paragraphs if p.removal}
     assert list(removed) == [3]
     assert removed[3].reason == REASON_CAPTION and removed[3].detail == "d:4"  # type: ignore[union-attr]
+
+
+def test_near_repeats_inside_a_document_must_carry_the_same_numbers() -> None:
+    # A meal plan: the same dish on two days with other quantities is not a repeated line;
+    # the same sentence with a typo and the same numbers is.
+    dish = "Tomato Cucumber Salad ({} cup lettuce, 1/2 cup cherry tomatoes, {} oz. cooked chicken)"
+    monday, tuesday = dish.format(1, 4), dish.format(2, 6)
+    said = "The council approved 12 new schools and 3 hospitals for the district on Monday evening."
+    typo = "The council aproved 12 new schools and 3 hospitals for the district on Monday evening."
+    corpus = run([("d", "\n".join(["Day one", monday, said, "Day two", tuesday, typo]))])
+    removed = {p.line: p.removal for p in corpus.documents[0].paragraphs if p.removal}
+    assert list(removed) == [6]
+    assert removed[6].reason == REASON_REPEATED and removed[6].detail == "d:3"  # type: ignore[union-attr]
+    assert 0.9 < removed[6].similarity < 1.0  # type: ignore[union-attr,operator]
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from dedup.api import clean
 from dedup.config import build_config
 from dedup.model import Document, Edit, Paragraph
+from dedup.neardup.verification import same_numbers
 from dedup.records import document_record
 from dedup.text import normalize, segment
 from dedup.validate import textchecks as tc
@@ -154,7 +155,8 @@ def _repeats_by_every_pair(norms: list[str], threshold: float) -> list[tuple[int
     for b in range(len(idx)):
         for a in range(b):
             score = fuzz.ratio(norms[idx[a]], norms[idx[b]], score_cutoff=threshold * 100)
-            if score and idx[a] not in {j for _, j in flagged}:
+            same = same_numbers(norms[idx[a]], norms[idx[b]])
+            if score and same and idx[a] not in {j for _, j in flagged}:
                 flagged.append((idx[a], idx[b]))
                 break
     return flagged
@@ -167,6 +169,9 @@ _VARIANTS = [
     "a new bridge opens over the river next spring",
     "a new bridge opened over the river last spring",
     "prices rose sharply in the third quarter",
+    "prices rose 3% in the third quarter of 2019",
+    "prices rose 4% in the third quarter of 2019",
+    "prices rose 3% in the 3rd quarter of 2019",
 ]
 
 
