@@ -25,18 +25,24 @@ from dedup.ruleset.models import (
     _Matcher,
 )
 from dedup.ruleset.patterns import Pattern
-from dedup.text.normalize import normalize
+from dedup.text.normalize import normalize, reads_as_prose
 from dedup.text.tidy import apply_output_form
 
 
-def scope(where: Where | None, count: int) -> range:
+def scope(where: Where | None, paragraphs: Sequence[Paragraph]) -> range:
     """Indices of the paragraphs a rule may look at."""
+    count = len(paragraphs)
     if where is None:
         return range(count)
     if where.head is not None:
         return range(min(where.head, count))
     if where.tail is not None:
         return range(max(0, count - where.tail), count)
+    if where.after_prose is not None:
+        last = count - 1
+        while last >= 0 and not reads_as_prose(paragraphs[last].norm, where.after_prose):
+            last -= 1
+        return range(last + 1, count)
     assert where.skip_head is not None
     return range(min(where.skip_head, count), count)
 
@@ -145,7 +151,7 @@ class CompiledRule:
         # another rule or a near-duplicate stage) make a second run remove more.
         paragraphs = [p for p in paragraphs if p.removal is None]
         where = self.model.where if scoped else None
-        indices: Sequence[int] = scope(where, len(paragraphs))
+        indices: Sequence[int] = scope(where, paragraphs)
         model = self.model
         if isinstance(model, StripRule):
             # Strip rules have no scope (models.StripRule): position-free, so idempotent.
@@ -162,7 +168,7 @@ class CompiledRule:
         else:
             assert isinstance(model, DropRunRule)
             hits = [i for i in indices if test(paragraphs[i])]
-            self._drop_run(paragraphs, scope(where, len(paragraphs)), hits, model)
+            self._drop_run(paragraphs, scope(where, paragraphs), hits, model)
 
     def _lines_to_test(
         self,
@@ -301,6 +307,6 @@ class Applicability:
         for pattern, match_on, where in self.lines:
             if present is not None and not present.unknown and not present.has(pattern):
                 continue  # occurs nowhere in the document: no need to scan its scope
-            if any(pattern.search(subject(paras[i], match_on)) for i in scope(where, len(paras))):
+            if any(pattern.search(subject(paras[i], match_on)) for i in scope(where, paras)):
                 return True
         return False

@@ -32,21 +32,23 @@ class _Strict(BaseModel):
 
 
 class Where(_Strict):
-    """Scope: the first ``head`` / last ``tail`` paragraphs, or all but the first ``skip_head``.
+    """Scope: the first ``head`` / last ``tail`` paragraphs, all but the first
+    ``skip_head``, or the paragraphs after the last one that reads as prose (``after_prose``:
+    its minimum word count, see :func:`dedup.text.normalize.reads_as_prose`).
 
-    Positions count every paragraph of the raw document (removed or not), so a rule's scope
-    does not depend on which other rules ran before it.
+    Positions count the paragraphs still kept when the rule runs (docs/rules.md).
     """
 
     head: PositiveInt | None = None
     tail: PositiveInt | None = None
     skip_head: PositiveInt | None = None
+    after_prose: PositiveInt | None = None
 
     @model_validator(mode="after")
     def _one(self) -> Where:
-        given = [n for n in (self.head, self.tail, self.skip_head) if n is not None]
-        if len(given) != 1:
-            raise ValueError("give exactly one of head, tail, skip_head")
+        bounds = (self.head, self.tail, self.skip_head, self.after_prose)
+        if sum(n is not None for n in bounds) != 1:
+            raise ValueError("give exactly one of head, tail, skip_head, after_prose")
         return self
 
 

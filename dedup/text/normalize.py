@@ -60,6 +60,27 @@ def word_count(norm: str) -> int:
     return norm.count(" ") + 1 if norm else 0
 
 
+# How a sentence ends in the normalised form: NFKC folds "！？…" to ASCII and quotes are
+# already straight; the ideographic full stop "。" stays.
+_SENTENCE_END = frozenset(".!?\"'。")
+
+
+# Chinese and Japanese write no spaces between words: two of these characters count as a
+# word (roughly what an English word carries).
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def reads_as_prose(norm: str, min_words: int) -> bool:
+    """Whether a normalised line reads as a paragraph of prose: ``min_words`` words or
+    more and a sentence ending. Menus, headlines, captions and buttons have neither."""
+    if norm[-1:] not in _SENTENCE_END:
+        return False
+    words = word_count(norm)
+    if words < min_words and not norm.isascii():
+        words += len(_UNSPACED.findall(norm)) // 2
+    return words >= min_words
+
+
 OUTPUT_FORM_RULE = "output-form"
 # Whitespace other than the plain space (no-break, thin, ideographic, tabs ...) and
 # invisible format characters; control characters are dropped.

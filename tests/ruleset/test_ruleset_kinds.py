@@ -113,6 +113,28 @@ def test_where_head_tail_skip_head(tmp_path: Path) -> None:
     assert removed_lines(again) == {}
 
 
+PROSE = "The council approved the budget for twenty new schools and three hospitals in the city."
+
+
+def test_where_after_prose_starts_below_the_last_prose_line(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - {id: f, kind: cut_after, why: w, exact: [Share], where: {after_prose: 12}}\n"
+        "  - {id: c, kind: drop, why: w, regex: '^We use cookies'}\n",
+    )
+    # The share bar above the article and the short closing line inside it stay; the
+    # footer's share bar cuts to the end.
+    text = f"Title\nShare\n{PROSE}\nShare\nHe said so.\n{PROSE}\nShare\nFacebook\nMore news\n"
+    assert removed_lines(rs.apply(doc_of(text))) == {7: "t/f", 8: "t/f", 9: "t/f"}
+    # No prose at all: the scope is the whole document (a page of links).
+    assert set(removed_lines(rs.apply(doc_of("Menu\nShare\nFacebook\n")))) == {2, 3}
+    # Prose counts only while kept: once the cookie banner (a sentence) is gone, the rules
+    # settle and the share bar above it is below the last prose line.
+    cookies = "We use cookies to improve your experience and to show you relevant content here."
+    doc = rs.apply(doc_of(f"{PROSE}\nShare\nTwitter\n{cookies}\n"))
+    assert removed_lines(doc) == {2: "t/f", 3: "t/f", 4: "t/c"}
+
+
 def test_runs_are_made_of_kept_lines(tmp_path: Path) -> None:
     rs = pack(
         tmp_path,
@@ -129,6 +151,7 @@ def test_where_needs_exactly_one_bound(tmp_path: Path) -> None:
     with pytest.raises(RuleErrors) as info:
         pack(tmp_path, "  - {id: h, kind: drop, why: w, exact: [x], where: {head: 2, tail: 1}}\n")
     assert info.value.records[0].field == "rules[0].where"
+    assert "after_prose" in info.value.records[0].message
 
 
 def test_applies_to_line_pattern_domain_glob(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup.text import normalize, segment
+from dedup.text.normalize import reads_as_prose
 from dedup.text.segment import split_lines
 
 
@@ -86,3 +87,16 @@ def test_fast_paths_equal_the_general_path(text: str) -> None:
     assert segment(text) == expected
     reference = re.split(r"\r\n|\r|\n", text)
     assert split_lines(text) == (reference[:-1] if reference[-1] == "" else reference)
+
+
+def test_reads_as_prose_needs_words_and_a_sentence_ending() -> None:
+    sentence = "The city council approved the budget for twenty new schools and three hospitals"
+    assert reads_as_prose(normalize(sentence + "."), 12)
+    assert reads_as_prose(normalize("“" + sentence + ".”"), 12)  # curly quotes fold
+    assert not reads_as_prose(normalize(sentence), 12)  # a headline: no ending
+    assert not reads_as_prose(normalize("Share this article."), 12)  # too short
+    assert not reads_as_prose("", 1)
+    # Chinese and Japanese have no spaces: two characters count as a word.
+    japanese = "日本の首相は月曜日、新しい経済対策を発表し、補正予算を組むと述べた。"
+    assert reads_as_prose(normalize(japanese), 12)
+    assert not reads_as_prose(normalize("関連記事。"), 12)
