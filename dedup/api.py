@@ -85,7 +85,10 @@ class CleanResult:
 _WORKER_STAGES: list[DocumentStage] = []
 
 
-def build_document_stages(config: DedupConfig) -> tuple[list[DocumentStage], RuleSet]:
+def build_document_stages(
+    config: DedupConfig, *, validate: bool = False
+) -> tuple[list[DocumentStage], RuleSet]:
+    """The map stages and the rule set; ``validate`` adds the validation probe (last)."""
     from dedup.ruleset import load_rules
 
     ruleset = load_rules(config.rules)
@@ -98,6 +101,11 @@ def build_document_stages(config: DedupConfig) -> tuple[list[DocumentStage], Rul
         # again before the document signature, so a rerun over the output removes nothing.
         at = next((i for i, s in enumerate(neardup) if s.name == "neardup-docsign"), len(neardup))
         stages.extend([*neardup[:at], ruleset.settle_stage(), *neardup[at:]])
+    if validate:
+        from dedup.validate.probe import LeftoverProbeStage
+
+        # Validation's rule-leftover check, asked in the workers (see its module).
+        stages.append(LeftoverProbeStage(ruleset))
     return stages, ruleset
 
 
@@ -109,9 +117,9 @@ def build_corpus_stages(config: DedupConfig) -> list[CorpusStage]:
     return build_stages(config)[1]
 
 
-def _init_worker(config: DedupConfig) -> None:
+def _init_worker(config: DedupConfig, validate: bool) -> None:
     global _WORKER_STAGES
-    _WORKER_STAGES = build_document_stages(config)[0]
+    _WORKER_STAGES = build_document_stages(config, validate=validate)[0]
 
 
 def _segmented(raw: RawDocument) -> Document:
@@ -149,11 +157,17 @@ BATCH_DOCUMENTS = 64
 
 
 def map_documents(
-    raws: Iterator[RawDocument], config: DedupConfig, stages: list[DocumentStage]
+    raws: Iterator[RawDocument],
+    config: DedupConfig,
+    stages: list[DocumentStage],
+    *,
+    validate: bool = False,
 ) -> Iterator[Document]:
     """Ordered map over documents in batches; worker processes when ``config.jobs > 1``
     (:func:`dedup.parallel.ordered_map`: bounded read-ahead, a dead worker is an error).
-    Results keep input order, so the output is identical for any ``--jobs``."""
+    Results keep input order, so the output is identical for any ``--jobs``. Workers
+    build their own ``stages`` from ``config`` and ``validate`` (as
+    :func:`build_document_stages`)."""
     batches = batched(raws, BATCH_DOCUMENTS)
     if config.jobs <= 1:
         for batch in batches:
@@ -164,7 +178,7 @@ def map_documents(
         batches,
         jobs=config.jobs,
         initializer=_init_worker,
-        initargs=(config,),
+        initargs=(config, validate),
         name=lambda raw: raw.doc_id,
     )
 
@@ -200,7 +214,8 @@ def clean(
     config = config or DedupConfig()
     check_output_location(out_dir, inputs)
     files = discover_inputs(inputs)
-    map_stages, ruleset = build_document_stages(config)  # fail fast on a bad rule pack
+    # fail fast on a bad rule pack
+    map_stages, ruleset = build_document_stages(config, validate=validate)
     reduce_stages = build_corpus_stages(config)
     run_index = None
     if index is not None:
@@ -254,7 +269,8 @@ def _run(
 
     t = time.perf_counter()
     documents: list[Document] = []
-    for doc in map_documents(read_documents(files, config.input), config, map_stages):
+    docs = map_documents(read_documents(files, config.input), config, map_stages, validate=validate)
+    for doc in docs:
         documents.append(doc)
         if progress is not None:
             progress.advance(1)

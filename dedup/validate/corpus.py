@@ -95,10 +95,8 @@ def memory_paragraphs(doc: Document, title: str, text: str, lines: Any) -> list[
     """What :meth:`KeptDoc.paragraphs` would build from a record, from ``doc``'s kept lines.
 
     None unless the record (title, text, lines) is exactly what ``doc`` writes and every
-    kept line survives
-    segmentation unchanged (non-blank, stripped, no line break): then the file-based path
-    would find the same lines, numbers and normalised forms. ``p.norm`` is reused only for
-    unedited lines: an edit (e.g. the output form) can leave it out of date.
+    kept line survives segmentation unchanged (see :func:`written_paragraphs`): then the
+    file-based path would find the same lines, numbers and normalised forms.
     """
     kept = doc.kept_paragraphs()
     texts = [p.text for p in kept]
@@ -106,8 +104,23 @@ def memory_paragraphs(doc: Document, title: str, text: str, lines: Any) -> list[
         return None
     if lines != [p.line for p in kept]:
         return None
+    return written_paragraphs(doc, kept)
+
+
+def written_paragraphs(
+    doc: Document, kept: Sequence[Paragraph] | None = None
+) -> list[Paragraph] | None:
+    """``doc``'s kept lines as validation reads them back from its record (fresh
+    paragraphs: text = raw = the output text), or None when segmenting the record would
+    not give them back one for one (an empty, untrimmed or multi-line text). ``p.norm`` is
+    reused only for unedited lines: an edit (e.g. the output form) can leave it out of date.
+    """
+    kept = doc.kept_paragraphs() if kept is None else kept
+    if not kept:
+        return None
     out: list[Paragraph] = []
-    for p, t in zip(kept, texts, strict=True):
+    for p in kept:
+        t = p.text
         if not t or t != t.strip() or "\n" in t or "\r" in t:
             return None
         out.append(Paragraph(p.line, t, t, normalize(t) if p.edits else p.norm))
@@ -118,13 +131,21 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def check_rule_leftovers(kept: Sequence[KeptDoc], ruleset: RuleMatcher) -> list[Finding]:
-    """Cleaning is idempotent: no rule may still match a kept paragraph."""
+def check_rule_leftovers(
+    kept: Sequence[KeptDoc],
+    ruleset: RuleMatcher,
+    known: Callable[[KeptDoc, Document], list[tuple[int, str]] | None] | None = None,
+) -> list[Finding]:
+    """Cleaning is idempotent: no rule may still match a kept paragraph.
+
+    ``known`` may answer ``ruleset.would_remove`` for a document ahead of time (the map
+    workers' probe, :mod:`dedup.validate.probe`); None where it cannot."""
     findings: list[Finding] = []
     for kd in kept:
         doc = kd.document()
         by_line = {p.line: (i, p) for i, p in enumerate(doc.paragraphs)}
-        for line, rule_id in ruleset.would_remove(doc):
+        hits = known(kd, doc) if known is not None else None
+        for line, rule_id in ruleset.would_remove(doc) if hits is None else hits:
             index, para = by_line.get(line, (-1, None))
             text = para.text if para is not None else ""
             column = "title" if index == 0 else "text"

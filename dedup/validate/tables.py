@@ -23,6 +23,7 @@ from dedup.validate.corpus import (
     memory_paragraphs,
 )
 from dedup.validate.findings import Finding, ValidationResult
+from dedup.validate.probe import probed_leftovers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,7 +118,8 @@ def validate_tables(
     if ruleset is None:
         result.notes.append("rule_leftover: skipped, no rule set loaded")
     else:
-        result.findings.extend(check_rule_leftovers(kept, ruleset))
+        known = memory.leftovers if memory is not None else None
+        result.findings.extend(check_rule_leftovers(kept, ruleset, known))
 
     result.findings.sort(key=Finding.sort_key)
     log.info("validation %s: %d findings", result.status, len(result.findings))
@@ -182,6 +184,11 @@ class InMemory:
     def paragraphs(self, doc_id: str, title: str, text: str, lines: Any) -> list[Paragraph] | None:
         doc = self.documents.get(doc_id)
         return memory_paragraphs(doc, title, text, lines) if doc is not None else None
+
+    def leftovers(self, kd: KeptDoc, doc: Document) -> list[tuple[int, str]] | None:
+        """The map workers' rule-leftover answer for ``kd`` (:mod:`dedup.validate.probe`),
+        where it was asked of exactly these lines."""
+        return probed_leftovers(self.documents.get(kd.doc_id), kd, doc)
 
     def signature(self, doc_id: str, paras: list[Paragraph]) -> Any:
         """The engine's document signature, if it covers exactly ``paras`` as they are."""

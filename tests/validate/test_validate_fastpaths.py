@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from helpers_validate import sentence
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,6 +24,8 @@ from dedup.text import normalize, segment
 from dedup.validate import textchecks as tc
 from dedup.validate import validate_output
 from dedup.validate.corpus import KeptDoc, _bucket_pairs, engine_near_duplicates, memory_paragraphs
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _para(line: int, raw: str) -> Paragraph:
@@ -122,6 +125,59 @@ def test_clean_in_memory_validation_equals_validating_the_folder(tmp_path: Path)
     again = validate_output(out, config, ruleset=load_rules(config.rules))
     assert again.to_json() == in_memory
     assert json.loads((out / "validation.json").read_text())["findings"] == in_memory["findings"]
+
+
+# A pack that is not idempotent: the strip rule leaves a line the earlier drop rule would
+# remove, so validation must report a rule leftover.
+_LEFTOVER_PACK = """pack: leftover
+applies_to: {any: true}
+rules:
+  - {id: drop-promo, kind: drop, why: w, exact: [Promo]}
+  - {id: strip-tag, kind: strip, why: w, regex: '^TAG '}
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rule_leftovers_probed_in_the_map_equal_validating_the_folder(
+    tmp_path: Path, jobs: int
+) -> None:
+    pack = tmp_path / "leftover.yaml"
+    pack.write_text(_LEFTOVER_PACK, encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rng = random.Random(3)
+    for n in range(6):
+        body = [sentence(rng, 25) for _ in range(4)]
+        if n % 2:
+            body.insert(2, "TAG Promo")
+        (folder / f"doc{n}.txt").write_text(f"Title {n}\n" + "\n".join(body) + "\n", "utf-8")
+    config = build_config({"jobs": jobs, "rules": (pack,)})
+    out = tmp_path / "out"
+    result = clean([folder], out, config)
+    assert result.validation is not None
+    in_memory = result.validation.to_json()
+    leftovers = [f for f in in_memory["findings"] if f["check"] == "rule_leftover"]
+    assert len(leftovers) == 3
+    assert all("leftover/drop-promo" in f["message"] for f in leftovers)
+    from dedup.ruleset import load_rules
+
+    assert validate_output(out, config, ruleset=load_rules(config.rules)).to_json() == in_memory
+
+
+def test_a_probed_answer_is_used_only_for_the_lines_it_was_asked_of() -> None:
+    from dedup.ruleset import load_rules
+    from dedup.validate.probe import LeftoverProbeStage, probed_leftovers
+
+    rules = load_rules([ROOT / "rules"])
+    doc = Document("d", "d.txt", segment("Title\nShare:\nA line of text.\nAnother line.\n"))
+    LeftoverProbeStage(rules).process(doc)
+    copies = [Paragraph(p.line, p.text, p.text, p.norm) for p in doc.paragraphs]
+    written = Document("d", "d.txt", copies)
+    kd = KeptDoc("d", 1, "d.txt", None, "Title", "", None, known=written.paragraphs)
+    assert probed_leftovers(doc, kd, written) == rules.would_remove(written)
+    changed = Document("d", "d.txt", written.paragraphs[:-1])
+    assert probed_leftovers(doc, kd, changed) is None
+    assert probed_leftovers(doc, KeptDoc("d", 1, "d.txt", None, "Title", "", None), written) is None
 
 
 _WS = st.sampled_from(["a", "b", " ", "\t", "\n", "\r", "\u00a0", "\u2028", "\x1c", "\x85"])
