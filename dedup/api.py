@@ -102,10 +102,10 @@ def build_document_stages(
         at = next((i for i, s in enumerate(neardup) if s.name == "neardup-docsign"), len(neardup))
         stages.extend([*neardup[:at], ruleset.settle_stage(), *neardup[at:]])
     if validate:
-        from dedup.validate.probe import LeftoverProbeStage
+        from dedup.validate.probe import ValidationProbeStage
 
-        # Validation's rule-leftover check, asked in the workers (see its module).
-        stages.append(LeftoverProbeStage(ruleset))
+        # Validation's per-document checks, asked in the workers (see its module).
+        stages.append(ValidationProbeStage(ruleset, config))
     return stages, ruleset
 
 

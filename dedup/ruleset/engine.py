@@ -42,7 +42,9 @@ def scope(where: Where | None, paragraphs: Sequence[Paragraph]) -> range:
         last = count - 1
         while last >= 0 and not reads_as_prose(paragraphs[last].norm, where.after_prose):
             last -= 1
-        return range(last + 1, count)
+        # No prose at all: the article's end is unknown, and a short brief is all short
+        # lines; nothing is in scope rather than everything.
+        return range(last + 1, count) if last >= 0 else range(0)
     assert where.skip_head is not None
     return range(min(where.skip_head, count), count)
 

@@ -49,6 +49,20 @@ class RuleMatcher(Protocol):
     def would_remove(self, doc: Document) -> list[tuple[int, str]]: ...
 
 
+# (i, j, similarity): paragraph j repeats paragraph i, exactly (None) or nearly.
+RepeatPair = tuple[int, int, float | None]
+
+
+@dataclass(slots=True, frozen=True)
+class Probed:
+    """Answers of the per-document checks asked ahead by the map workers for exactly a
+    document's kept lines (:mod:`dedup.validate.probe`)."""
+
+    leftovers: list[tuple[int, str]]  # RuleSet.would_remove
+    repeats: list[RepeatPair]  # repeated_pairs, asked with repeat_params
+    repeat_params: tuple[float, int, int]  # (threshold, min_chars, min_words)
+
+
 @dataclass(slots=True)
 class KeptDoc:
     doc_id: str
@@ -62,6 +76,8 @@ class KeptDoc:
     known: list[Paragraph] | None = None
     # The engine's document signature of exactly these paragraphs, when it can be reused.
     signature: Signature | None = None
+    # The map workers' answers for exactly these paragraphs, when they can be reused.
+    probed: Probed | None = None
     _paras: list[Paragraph] | None = field(default=None, repr=False, compare=False)
 
     def paragraphs(self) -> list[Paragraph]:
@@ -131,21 +147,14 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def check_rule_leftovers(
-    kept: Sequence[KeptDoc],
-    ruleset: RuleMatcher,
-    known: Callable[[KeptDoc, Document], list[tuple[int, str]] | None] | None = None,
-) -> list[Finding]:
-    """Cleaning is idempotent: no rule may still match a kept paragraph.
-
-    ``known`` may answer ``ruleset.would_remove`` for a document ahead of time (the map
-    workers' probe, :mod:`dedup.validate.probe`); None where it cannot."""
+def check_rule_leftovers(kept: Sequence[KeptDoc], ruleset: RuleMatcher) -> list[Finding]:
+    """Cleaning is idempotent: no rule may still match a kept paragraph."""
     findings: list[Finding] = []
     for kd in kept:
         doc = kd.document()
         by_line = {p.line: (i, p) for i, p in enumerate(doc.paragraphs)}
-        hits = known(kd, doc) if known is not None else None
-        for line, rule_id in ruleset.would_remove(doc) if hits is None else hits:
+        hits = kd.probed.leftovers if kd.probed is not None else ruleset.would_remove(doc)
+        for line, rule_id in hits:
             index, para = by_line.get(line, (-1, None))
             text = para.text if para is not None else ""
             column = "title" if index == 0 else "text"
@@ -164,48 +173,62 @@ def check_repeated_paragraphs(
     kept: Sequence[KeptDoc], threshold: float, min_chars: int, min_words: int = 0
 ) -> list[Finding]:
     """No kept document repeats a paragraph: exactly (normalised), or near when threshold < 1."""
+    params = (threshold, min_chars, min_words)
+    findings: list[Finding] = []
+    for kd in kept:
+        if kd.probed is not None and kd.probed.repeat_params == params:
+            pairs = kd.probed.repeats
+        else:
+            pairs = repeated_pairs(kd.norms(), *params)
+        paras = kd.paragraphs()
+        findings.extend(_repeat(kd, paras, i, j, sim) for i, j, sim in pairs)
+    return findings
+
+
+def repeated_pairs(
+    norms: Sequence[str], threshold: float, min_chars: int, min_words: int = 0
+) -> list[RepeatPair]:
+    """The repeats among one document's normalised paragraphs: each later exact copy with
+    its first occurrence, then near repeats (rapidfuzz ratio >= ``threshold`` < 1)."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
     from dedup.neardup.verification import same_numbers
 
-    findings: list[Finding] = []
-    for kd in kept:
-        paras = kd.paragraphs()
-        norms = kd.norms()  # normalize(p.text): segmenting normalised each (stripped) line
-        first: dict[str, int] = {}
-        repeated: set[int] = set()
-        for j, norm in enumerate(norms):
-            i = first.setdefault(norm, j)
-            if i != j:
-                repeated.add(j)
-                findings.append(_repeat(kd, paras, i, j, None))
-        if threshold >= 1:
-            continue
-        # Near repeats: only long paragraphs (short lines like "Photo" match by accident, and
-        # short list lines that differ in one name are lists, as the engine decides too),
-        # with the same numbers (other quantities state other facts, as for the engine).
-        idx = [
-            k
-            for k, n in enumerate(norms)
-            if n and len(n) >= min_chars and word_count(n) >= min_words and k not in repeated
-        ]
-        if len(idx) < 2:
-            continue
-        texts = [norms[k] for k in idx]
-        scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold * 100)
-        # Pairs (a, b), a < b, over the cutoff, in the order "each b, its earliest a": numpy
-        # finds the few of them instead of a Python loop over every pair (~0.6 s at 100 MB).
-        hits = np.argwhere(np.triu(scores, k=1) > 0)
-        flagged: set[int] = set()
-        for a, b in hits[np.lexsort((hits[:, 0], hits[:, 1]))].tolist():
-            if idx[b] in flagged:
-                continue  # b already reported as a repeat of an earlier a
-            x, y = norms[idx[a]], norms[idx[b]]
-            if idx[a] not in flagged and x != y and same_numbers(x, y):
-                flagged.add(idx[b])
-                findings.append(_repeat(kd, paras, idx[a], idx[b], float(scores[a][b]) / 100))
-    return findings
+    pairs: list[RepeatPair] = []
+    first: dict[str, int] = {}
+    repeated: set[int] = set()
+    for j, norm in enumerate(norms):
+        i = first.setdefault(norm, j)
+        if i != j:
+            repeated.add(j)
+            pairs.append((i, j, None))
+    if threshold >= 1:
+        return pairs
+    # Near repeats: only long paragraphs (short lines like "Photo" match by accident, and
+    # short list lines that differ in one name are lists, as the engine decides too),
+    # with the same numbers (other quantities state other facts, as for the engine).
+    idx = [
+        k
+        for k, n in enumerate(norms)
+        if n and len(n) >= min_chars and word_count(n) >= min_words and k not in repeated
+    ]
+    if len(idx) < 2:
+        return pairs
+    texts = [norms[k] for k in idx]
+    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold * 100)
+    # Pairs (a, b), a < b, over the cutoff, in the order "each b, its earliest a": numpy
+    # finds the few of them instead of a Python loop over every pair (~0.6 s at 100 MB).
+    hits = np.argwhere(np.triu(scores, k=1) > 0)
+    flagged: set[int] = set()
+    for a, b in hits[np.lexsort((hits[:, 0], hits[:, 1]))].tolist():
+        if idx[b] in flagged:
+            continue  # b already reported as a repeat of an earlier a
+        x, y = norms[idx[a]], norms[idx[b]]
+        if idx[a] not in flagged and x != y and same_numbers(x, y):
+            flagged.add(idx[b])
+            pairs.append((idx[a], idx[b], float(scores[a][b]) / 100))
+    return pairs
 
 
 def _repeat(kd: KeptDoc, paras: list[Paragraph], i: int, j: int, sim: float | None) -> Finding:

@@ -1,47 +1,67 @@
-"""The rule-leftover check, answered ahead in the map workers.
+"""Per-document validation checks, answered ahead in the map workers.
 
-Validation re-applies every rule to every kept document as written (``rule_leftover``):
-one serial pass after the corpus step, a third of validation at 100 MB (profiled with
-pyinstrument). Its answer depends only on the document's kept lines, which the corpus step
-leaves alone for most documents. So the last map stage asks the question already, in the
-workers and while the lines are still in the rule bank's memo, and keeps the answer with
-a key over everything the check reads (id, source, URL, every kept line). Validation uses
-the answer only where the key still matches the record's lines, and asks again otherwise.
+Validation re-applies every rule to every kept document as written (``rule_leftover``) and
+compares each document's paragraphs with each other (``paragraph_repeated``): serial passes
+after the corpus step, half of validation at 100 MB (profiled with pyinstrument). Both
+answers depend only on the document's kept lines, which the corpus step leaves alone for
+most documents. So the last map stage asks them already, in the workers and while the
+lines are still in the rule bank's memo, and keeps the answers with a digest of everything
+the checks read (id, source, URL, every kept line). Validation uses them only where the
+digest still matches the record's lines, and asks again otherwise.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import xxhash
 
 from dedup.model import Document
-from dedup.validate.corpus import KeptDoc, RuleMatcher, written_paragraphs
+from dedup.validate.corpus import KeptDoc, Probed, RuleMatcher, repeated_pairs, written_paragraphs
 
-LEFTOVERS_KEY = "validate-leftovers"  # doc.meta: (key, [(line, rule id), ...])
+if TYPE_CHECKING:
+    from dedup.config import DedupConfig
+
+PROBE_KEY = "validate-probe"  # doc.meta: (digest, Probed)
 
 
-class LeftoverProbeStage:
-    """Map stage (``dedup.pipeline.DocumentStage``), last: the rule-leftover answer for
-    the document as it would be written if the corpus step changed nothing."""
+def repeat_params(config: DedupConfig) -> tuple[float, int, int]:
+    """(threshold, min_chars, min_words) of the ``paragraph_repeated`` check."""
+    cfg, nd = config.validation, config.neardup
+    # near repeats follow the engine's own bar for what counts as one
+    min_words = nd.repeat_near_min_words if nd.repeats else 0
+    return cfg.paragraph_repeat_threshold, cfg.paragraph_repeat_min_chars, min_words
+
+
+class ValidationProbeStage:
+    """Map stage (``dedup.pipeline.DocumentStage``), last: the per-document check answers
+    for the document as it would be written if the corpus step changed nothing."""
 
     name = "validate-probe"
 
-    def __init__(self, ruleset: RuleMatcher) -> None:
+    def __init__(self, ruleset: RuleMatcher, config: DedupConfig) -> None:
         self.ruleset = ruleset
+        self.repeat_params = repeat_params(config)
 
     def process(self, doc: Document) -> Document:
-        doc.meta.pop(LEFTOVERS_KEY, None)
+        doc.meta.pop(PROBE_KEY, None)
         if doc.status != "kept":
             return doc
         paragraphs = written_paragraphs(doc)
         if paragraphs is None:
             return doc
         written = Document(doc.doc_id, doc.source, paragraphs, url=doc.url)
-        doc.meta[LEFTOVERS_KEY] = (written_key(written), self.ruleset.would_remove(written))
+        probed = Probed(
+            leftovers=self.ruleset.would_remove(written),
+            repeats=repeated_pairs([p.norm for p in paragraphs], *self.repeat_params),
+            repeat_params=self.repeat_params,
+        )
+        doc.meta[PROBE_KEY] = (written_key(written), probed)
         return doc
 
 
 def written_key(doc: Document) -> int:
-    """A digest of everything the rule-leftover check reads of ``doc``."""
+    """A digest of everything the per-document checks read of ``doc``."""
     parts = [doc.doc_id, doc.source, doc.url or ""]
     for p in doc.paragraphs:
         parts.append(str(p.line))
@@ -51,14 +71,13 @@ def written_key(doc: Document) -> int:
     return xxhash.xxh3_64_intdigest("\0".join(parts).encode("utf-8", "surrogatepass"))
 
 
-def probed_leftovers(
-    memory: Document | None, kd: KeptDoc, doc: Document
-) -> list[tuple[int, str]] | None:
-    """The probe's answer for ``doc`` (the record ``kd`` as validation reads it), if
-    ``memory`` (the in-memory document) holds one for exactly these lines; else None."""
+def probed_answers(memory: Document | None, kd: KeptDoc) -> Probed | None:
+    """The probe's answers for the record ``kd`` if ``memory`` (the in-memory document it
+    was written from) holds them for exactly the lines ``kd`` has; else None."""
     if memory is None or kd.known is None:
         return None
-    stored = memory.meta.get(LEFTOVERS_KEY)
-    if stored is None or stored[0] != written_key(doc):
+    stored = memory.meta.get(PROBE_KEY)
+    if stored is None or stored[0] != written_key(kd.document()):
         return None
-    return list(stored[1])
+    answers: Probed = stored[1]
+    return answers

@@ -16,6 +16,7 @@ from dedup.validate import textchecks as tc
 from dedup.validate.corpus import (
     KeptDoc,
     NearDupFinder,
+    Probed,
     RuleMatcher,
     check_near_duplicates,
     check_repeated_paragraphs,
@@ -23,7 +24,7 @@ from dedup.validate.corpus import (
     memory_paragraphs,
 )
 from dedup.validate.findings import Finding, ValidationResult
-from dedup.validate.probe import probed_leftovers
+from dedup.validate.probe import probed_answers, repeat_params
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,15 +92,7 @@ def validate_tables(
     _run(schemas.removals_schema(cfg, known_ids, kept_lines), rems, result.findings)
 
     kept = _kept_docs(kept_frame, memory)
-    result.findings.extend(
-        check_repeated_paragraphs(
-            kept,
-            cfg.paragraph_repeat_threshold,
-            cfg.paragraph_repeat_min_chars,
-            # near repeats follow the engine's own bar for what counts as one
-            min_words=config.neardup.repeat_near_min_words if config.neardup.repeats else 0,
-        )
-    )
+    result.findings.extend(check_repeated_paragraphs(kept, *repeat_params(config)))
     if cfg.neardup_check:
         nd = config.neardup
         result.findings.extend(
@@ -118,8 +111,7 @@ def validate_tables(
     if ruleset is None:
         result.notes.append("rule_leftover: skipped, no rule set loaded")
     else:
-        known = memory.leftovers if memory is not None else None
-        result.findings.extend(check_rule_leftovers(kept, ruleset, known))
+        result.findings.extend(check_rule_leftovers(kept, ruleset))
 
     result.findings.sort(key=Finding.sort_key)
     log.info("validation %s: %d findings", result.status, len(result.findings))
@@ -185,10 +177,10 @@ class InMemory:
         doc = self.documents.get(doc_id)
         return memory_paragraphs(doc, title, text, lines) if doc is not None else None
 
-    def leftovers(self, kd: KeptDoc, doc: Document) -> list[tuple[int, str]] | None:
-        """The map workers' rule-leftover answer for ``kd`` (:mod:`dedup.validate.probe`),
-        where it was asked of exactly these lines."""
-        return probed_leftovers(self.documents.get(kd.doc_id), kd, doc)
+    def probed(self, kd: KeptDoc) -> Probed | None:
+        """The map workers' check answers for ``kd`` (:mod:`dedup.validate.probe`), where
+        they were asked of exactly these lines."""
+        return probed_answers(self.documents.get(kd.doc_id), kd)
 
     def signature(self, doc_id: str, paras: list[Paragraph]) -> Any:
         """The engine's document signature, if it covers exactly ``paras`` as they are."""
@@ -272,19 +264,20 @@ def _kept_docs(kept: pd.DataFrame, memory: InMemory | None = None) -> list[KeptD
             known = memory.paragraphs(str(doc_id), title, text, lines)
             if known is not None:
                 signature = memory.signature(str(doc_id), known)
-        out.append(
-            KeptDoc(
-                doc_id=str(doc_id),
-                row=_row(idx),
-                source=source if isinstance(source, str) else "",
-                url=url if isinstance(url, str) else None,
-                title=title,
-                text=text,
-                lines=lines if isinstance(lines, list) else None,
-                known=known,
-                signature=signature,
-            )
+        kd = KeptDoc(
+            doc_id=str(doc_id),
+            row=_row(idx),
+            source=source if isinstance(source, str) else "",
+            url=url if isinstance(url, str) else None,
+            title=title,
+            text=text,
+            lines=lines if isinstance(lines, list) else None,
+            known=known,
+            signature=signature,
         )
+        if memory is not None and known is not None:
+            kd.probed = memory.probed(kd)
+        out.append(kd)
     return out
 
 

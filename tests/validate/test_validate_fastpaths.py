@@ -164,20 +164,31 @@ def test_rule_leftovers_probed_in_the_map_equal_validating_the_folder(
     assert validate_output(out, config, ruleset=load_rules(config.rules)).to_json() == in_memory
 
 
-def test_a_probed_answer_is_used_only_for_the_lines_it_was_asked_of() -> None:
+def test_probed_answers_are_used_only_for_the_lines_they_were_asked_of() -> None:
     from dedup.ruleset import load_rules
-    from dedup.validate.probe import LeftoverProbeStage, probed_leftovers
+    from dedup.validate.corpus import repeated_pairs
+    from dedup.validate.probe import ValidationProbeStage, probed_answers
 
-    rules = load_rules([ROOT / "rules"])
-    doc = Document("d", "d.txt", segment("Title\nShare:\nA line of text.\nAnother line.\n"))
-    LeftoverProbeStage(rules).process(doc)
+    config = build_config({"rules": (ROOT / "rules",)})
+    rules = load_rules(config.rules)
+    said = (
+        "The council approved twenty new schools and three hospitals on Monday evening, "
+        "after a debate that lasted most of the day."
+    )
+    doc = Document("d", "d.txt", segment(f"Title\nShare:\n{said}\n{said}\nAnother line.\n"))
+    ValidationProbeStage(rules, config).process(doc)
     copies = [Paragraph(p.line, p.text, p.text, p.norm) for p in doc.paragraphs]
-    written = Document("d", "d.txt", copies)
-    kd = KeptDoc("d", 1, "d.txt", None, "Title", "", None, known=written.paragraphs)
-    assert probed_leftovers(doc, kd, written) == rules.would_remove(written)
-    changed = Document("d", "d.txt", written.paragraphs[:-1])
-    assert probed_leftovers(doc, kd, changed) is None
-    assert probed_leftovers(doc, KeptDoc("d", 1, "d.txt", None, "Title", "", None), written) is None
+    kd = KeptDoc("d", 1, "d.txt", None, "Title", "", None, known=copies)
+    probed = probed_answers(doc, kd)
+    assert probed is not None
+    assert probed.leftovers == rules.would_remove(kd.document()) == [(2, "generic/share-widgets")]
+    assert probed.repeats == repeated_pairs(kd.norms(), *probed.repeat_params) == [(2, 3, None)]
+    # Other lines, or a record not known line for line: asked again.
+    assert (
+        probed_answers(doc, KeptDoc("d", 1, "d.txt", None, "Title", "", None, known=copies[:-1]))
+        is None
+    )
+    assert probed_answers(doc, KeptDoc("d", 1, "d.txt", None, "Title", "", None)) is None
 
 
 _WS = st.sampled_from(["a", "b", " ", "\t", "\n", "\r", "\u00a0", "\u2028", "\x1c", "\x85"])
