@@ -39,14 +39,31 @@ def scope(where: Where | None, paragraphs: Sequence[Paragraph]) -> range:
     if where.tail is not None:
         return range(max(0, count - where.tail), count)
     if where.after_prose is not None:
-        last = count - 1
-        while last >= 0 and not reads_as_prose(paragraphs[last].norm, where.after_prose):
-            last -= 1
-        # No prose at all: the article's end is unknown, and a short brief is all short
-        # lines; nothing is in scope rather than everything.
+        last = _last_running_text(paragraphs, where.after_prose)
+        # No running text: the article's end is unknown (a short brief is all short
+        # lines); nothing is in scope rather than everything.
         return range(last + 1, count) if last >= 0 else range(0)
     assert where.skip_head is not None
     return range(min(where.skip_head, count), count)
+
+
+def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
+    """Index of the last line of the article's running text, or -1: a line that reads as
+    prose with another one at most two lines away. A teaser's one-sentence summary stands
+    alone between headlines and labels; an article's paragraphs come in runs, interrupted
+    by a subheading or a caption at most."""
+    count = len(paragraphs)
+    prose: dict[int, bool] = {}
+
+    def is_prose(i: int) -> bool:
+        if i not in prose:
+            prose[i] = 0 <= i < count and reads_as_prose(paragraphs[i].norm, min_words)
+        return prose[i]
+
+    for i in range(count - 1, -1, -1):
+        if is_prose(i) and any(is_prose(i + d) for d in (-2, -1, 1, 2)):
+            return i
+    return -1
 
 
 _LineTest = Callable[[Paragraph], bool]

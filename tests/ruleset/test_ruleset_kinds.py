@@ -116,23 +116,26 @@ def test_where_head_tail_skip_head(tmp_path: Path) -> None:
 PROSE = "The council approved the budget for twenty new schools and three hospitals in the city."
 
 
-def test_where_after_prose_starts_below_the_last_prose_line(tmp_path: Path) -> None:
+def test_where_after_prose_starts_below_the_articles_running_text(tmp_path: Path) -> None:
     rs = pack(
         tmp_path,
         "  - {id: f, kind: cut_after, why: w, exact: [Share], where: {after_prose: 12}}\n"
         "  - {id: c, kind: drop, why: w, regex: '^We use cookies'}\n",
     )
-    # The share bar above the article and the short closing line inside it stay; the
-    # footer's share bar cuts to the end.
-    text = f"Title\nShare\n{PROSE}\nShare\nHe said so.\n{PROSE}\nShare\nFacebook\nMore news\n"
-    assert removed_lines(rs.apply(doc_of(text))) == {7: "t/f", 8: "t/f", 9: "t/f"}
-    # No prose at all: the article's end is unknown (a brief of short lines), no scope.
-    assert removed_lines(rs.apply(doc_of("Brief\nShare\nThe mayor resigned.\n"))) == {}
-    # Prose counts only while kept: once the cookie banner (a sentence) is gone, the rules
-    # settle and the share bar above it is below the last prose line.
+    # The share bar above the article and the subheading inside it stay; below the last
+    # paragraph the share bar cuts to the end, over a teaser's lone summary sentence.
+    text = (
+        f"Title\nShare\n{PROSE}\n{PROSE}\nA subheading\n{PROSE}\n"
+        f"Share\nFacebook\nAnother story\n{PROSE}\nMore news\n"
+    )
+    assert removed_lines(rs.apply(doc_of(text))) == {n: "t/f" for n in range(7, 12)}
+    # No running text: the article's end is unknown (a brief of short lines), no scope.
+    assert removed_lines(rs.apply(doc_of(f"Brief\nShare\n{PROSE}\nThe mayor resigned.\n"))) == {}
+    # Prose counts only while kept: once the cookie banner (two sentences) is gone, the
+    # rules settle and the share bar above it is below the article.
     cookies = "We use cookies to improve your experience and to show you relevant content here."
-    doc = rs.apply(doc_of(f"{PROSE}\nShare\nTwitter\n{cookies}\n"))
-    assert removed_lines(doc) == {2: "t/f", 3: "t/f", 4: "t/c"}
+    doc = rs.apply(doc_of(f"{PROSE}\n{PROSE}\nShare\nTwitter\n{cookies}\n{cookies}\n"))
+    assert removed_lines(doc) == {3: "t/f", 4: "t/f", 5: "t/c", 6: "t/c"}
 
 
 def test_runs_are_made_of_kept_lines(tmp_path: Path) -> None:
