@@ -49,9 +49,10 @@ def scope(where: Where | None, paragraphs: Sequence[Paragraph]) -> range:
 
 def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
     """Index of the last line of the article's running text, or -1: a line that reads as
-    prose with another one at most two lines away. A teaser's one-sentence summary stands
+    prose with another one at most three lines away. A teaser's one-sentence summary stands
     alone between headlines and labels; an article's paragraphs come in runs, interrupted
-    by a subheading or a caption at most."""
+    by a subheading, a caption or an inline box of two lines ("Related" + a headline) at
+    most."""
     count = len(paragraphs)
     prose: dict[int, bool] = {}
 
@@ -61,7 +62,7 @@ def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
         return prose[i]
 
     for i in range(count - 1, -1, -1):
-        if is_prose(i) and any(is_prose(i + d) for d in (-2, -1, 1, 2)):
+        if is_prose(i) and any(is_prose(i + d) for d in (-3, -2, -1, 1, 2, 3)):
             return i
     return -1
 

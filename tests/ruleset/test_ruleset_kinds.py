@@ -129,6 +129,9 @@ def test_where_after_prose_starts_below_the_articles_running_text(tmp_path: Path
         f"Share\nFacebook\nAnother story\n{PROSE}\nMore news\n"
     )
     assert removed_lines(rs.apply(doc_of(text))) == {n: "t/f" for n in range(7, 12)}
+    # An inline box of two lines above the last paragraph does not make it a teaser.
+    boxed = f"{PROSE}\n{PROSE}\nShare\nAnother story\n{PROSE}\nShare\nFacebook\n"
+    assert removed_lines(rs.apply(doc_of(boxed))) == {6: "t/f", 7: "t/f"}
     # No running text: the article's end is unknown (a brief of short lines), no scope.
     assert removed_lines(rs.apply(doc_of(f"Brief\nShare\n{PROSE}\nThe mayor resigned.\n"))) == {}
     # Prose counts only while kept: once the cookie banner (two sentences) is gone, the
