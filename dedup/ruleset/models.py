@@ -33,8 +33,8 @@ class _Strict(BaseModel):
 
 class Where(_Strict):
     """Scope: the first ``head`` / last ``tail`` paragraphs, all but the first
-    ``skip_head``, or the paragraphs after the last one that reads as prose (``after_prose``:
-    its minimum word count, see :func:`dedup.text.normalize.reads_as_prose`).
+    ``skip_head``, or the paragraphs below the article's running text (``after_prose``: the
+    minimum word count of a prose line, see ``dedup.ruleset.engine.scope``).
 
     Positions count the paragraphs still kept when the rule runs (docs/rules.md).
     """
