@@ -8,9 +8,11 @@ turn into a load error naming the pattern.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import re2
+import xxhash
 
 _OPTIONS = re2.Options()
 # RE2 otherwise logs every rejected pattern to stderr through absl; we report it ourselves.
@@ -21,6 +23,9 @@ _OPTIONS.log_errors = False
 _BANK_OPTIONS = re2.Options()
 _BANK_OPTIONS.log_errors = False
 _BANK_OPTIONS.max_mem = 64 << 20
+
+
+_NONE: frozenset[int] = frozenset()
 
 
 def check_regex(source: str) -> str | None:
@@ -79,6 +84,30 @@ class PatternBank:
         hit = frozenset(self._compiled().Match(text) or ())
         self._memo[text] = hit
         return hit
+
+    @property
+    def fingerprint(self) -> int:
+        """A digest of the patterns in bank order: equal banks give equal answers."""
+        return xxhash.xxh3_64_intdigest("\0".join(self.sources).encode("utf-8", "surrogatepass"))
+
+    def answers(self, texts: Iterable[str]) -> dict[str, tuple[int, ...]]:
+        """The bank's answers for ``texts``, only those that found some pattern."""
+        out: dict[str, tuple[int, ...]] = {}
+        for text in texts:
+            hits = self.matches(text)
+            if hits:
+                out[text] = tuple(sorted(hits))
+        return out
+
+    def prime(self, found: Mapping[str, Sequence[int]], texts: Iterable[str]) -> None:
+        """Memoise answers another bank of the same :attr:`fingerprint` gave: ``found`` for
+        the texts that found patterns, none for the other ``texts``. Which patterns a text
+        holds depends on that text alone, so answers carry over between processes."""
+        if len(self._memo) >= self.MAX_MEMO:
+            self._memo.clear()
+        for text in texts:
+            hits = found.get(text)
+            self._memo[text] = frozenset(hits) if hits else _NONE
 
     def __getstate__(self) -> list[str]:
         return self.sources

@@ -61,6 +61,11 @@ class Probed:
     leftovers: list[tuple[int, str]]  # RuleSet.would_remove
     repeats: list[RepeatPair]  # repeated_pairs, asked with repeat_params
     repeat_params: tuple[float, int, int]  # (threshold, min_chars, min_words)
+    # For a document that later lost lines: the raw line numbers asked about, and the rule
+    # bank's answers for their texts (those that found a pattern), to prime the bank with.
+    lines: tuple[int, ...] = ()
+    pattern_hits: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    bank: int = 0  # PatternBank.fingerprint of the bank that answered
 
 
 @dataclass(slots=True)
@@ -76,8 +81,10 @@ class KeptDoc:
     known: list[Paragraph] | None = None
     # The engine's document signature of exactly these paragraphs, when it can be reused.
     signature: Signature | None = None
-    # The map workers' answers for exactly these paragraphs, when they can be reused.
+    # The map workers' answers for exactly these paragraphs, when they can be reused, else
+    # their answers for an earlier superset of them (the corpus step removed lines).
     probed: Probed | None = None
+    earlier: Probed | None = None
     _paras: list[Paragraph] | None = field(default=None, repr=False, compare=False)
 
     def paragraphs(self) -> list[Paragraph]:
@@ -153,7 +160,12 @@ def check_rule_leftovers(kept: Sequence[KeptDoc], ruleset: RuleMatcher) -> list[
     for kd in kept:
         doc = kd.document()
         by_line = {p.line: (i, p) for i, p in enumerate(doc.paragraphs)}
-        hits = kd.probed.leftovers if kd.probed is not None else ruleset.would_remove(doc)
+        if kd.probed is not None:
+            hits = kd.probed.leftovers
+        else:
+            if kd.earlier is not None:
+                _prime(ruleset, kd.earlier, doc)
+            hits = ruleset.would_remove(doc)
         for line, rule_id in hits:
             index, para = by_line.get(line, (-1, None))
             text = para.text if para is not None else ""
@@ -167,6 +179,20 @@ def check_rule_leftovers(kept: Sequence[KeptDoc], ruleset: RuleMatcher) -> list[
                 )
             )
     return findings
+
+
+def _prime(ruleset: RuleMatcher, earlier: Probed, doc: Document) -> None:
+    """Give ``ruleset``'s pattern bank the map workers' answers for ``doc``'s texts, when
+    they asked about every one of its lines with an identical bank: the rules then run as
+    usual, without matching those texts again."""
+    bank = getattr(ruleset, "bank", None)
+    if bank is None or bank.fingerprint != earlier.bank:
+        return
+    asked = set(earlier.lines)
+    if not all(p.line in asked for p in doc.paragraphs):
+        return
+    texts = {t for p in doc.paragraphs for t in (p.raw, p.text, p.norm)}
+    bank.prime(earlier.pattern_hits, texts)
 
 
 def check_repeated_paragraphs(

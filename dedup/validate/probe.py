@@ -7,7 +7,8 @@ answers depend only on the document's kept lines, which the corpus step leaves a
 most documents. So the last map stage asks them already, in the workers and while the
 lines are still in the rule bank's memo, and keeps the answers with a digest of everything
 the checks read (id, source, URL, every kept line). Validation uses them only where the
-digest still matches the record's lines, and asks again otherwise.
+digest still matches the record's lines, and asks again otherwise; then the rule bank's
+answers for the lines' texts, shipped with the probe, spare it every regex match.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from typing import TYPE_CHECKING
 import xxhash
 
 from dedup.model import Document
-from dedup.validate.corpus import KeptDoc, Probed, RuleMatcher, repeated_pairs, written_paragraphs
+from dedup.validate.corpus import KeptDoc, Probed, repeated_pairs, written_paragraphs
 
 if TYPE_CHECKING:
     from dedup.config import DedupConfig
+    from dedup.ruleset import RuleSet
 
 PROBE_KEY = "validate-probe"  # doc.meta: (digest, Probed)
 
@@ -39,9 +41,10 @@ class ValidationProbeStage:
 
     name = "validate-probe"
 
-    def __init__(self, ruleset: RuleMatcher, config: DedupConfig) -> None:
+    def __init__(self, ruleset: RuleSet, config: DedupConfig) -> None:
         self.ruleset = ruleset
         self.repeat_params = repeat_params(config)
+        self.bank = ruleset.bank.fingerprint
 
     def process(self, doc: Document) -> Document:
         doc.meta.pop(PROBE_KEY, None)
@@ -51,10 +54,14 @@ class ValidationProbeStage:
         if paragraphs is None:
             return doc
         written = Document(doc.doc_id, doc.source, paragraphs, url=doc.url)
+        texts = {t for p in paragraphs for t in (p.raw, p.text, p.norm)}
         probed = Probed(
             leftovers=self.ruleset.would_remove(written),
             repeats=repeated_pairs([p.norm for p in paragraphs], *self.repeat_params),
             repeat_params=self.repeat_params,
+            lines=tuple(p.line for p in paragraphs),
+            pattern_hits=self.ruleset.bank.answers(texts),  # memoised: just asked
+            bank=self.bank,
         )
         doc.meta[PROBE_KEY] = (written_key(written), probed)
         return doc
@@ -71,13 +78,17 @@ def written_key(doc: Document) -> int:
     return xxhash.xxh3_64_intdigest("\0".join(parts).encode("utf-8", "surrogatepass"))
 
 
-def probed_answers(memory: Document | None, kd: KeptDoc) -> Probed | None:
-    """The probe's answers for the record ``kd`` if ``memory`` (the in-memory document it
-    was written from) holds them for exactly the lines ``kd`` has; else None."""
+def probed_answers(memory: Document | None, kd: KeptDoc) -> tuple[Probed | None, Probed | None]:
+    """The probe's answers for the record ``kd``, from ``memory`` (the in-memory document
+    it was written from): (answers for exactly the lines ``kd`` has, None) or, when the
+    corpus step removed lines since, (None, the answers for the lines then); else both
+    None."""
     if memory is None or kd.known is None:
-        return None
+        return None, None
     stored = memory.meta.get(PROBE_KEY)
-    if stored is None or stored[0] != written_key(kd.document()):
-        return None
+    if stored is None:
+        return None, None
     answers: Probed = stored[1]
-    return answers
+    if stored[0] != written_key(kd.document()):
+        return None, answers
+    return answers, None

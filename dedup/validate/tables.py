@@ -177,9 +177,9 @@ class InMemory:
         doc = self.documents.get(doc_id)
         return memory_paragraphs(doc, title, text, lines) if doc is not None else None
 
-    def probed(self, kd: KeptDoc) -> Probed | None:
-        """The map workers' check answers for ``kd`` (:mod:`dedup.validate.probe`), where
-        they were asked of exactly these lines."""
+    def probed(self, kd: KeptDoc) -> tuple[Probed | None, Probed | None]:
+        """The map workers' check answers for ``kd`` (:mod:`dedup.validate.probe`): for
+        exactly these lines, or for the earlier lines of a document the corpus step changed."""
         return probed_answers(self.documents.get(kd.doc_id), kd)
 
     def signature(self, doc_id: str, paras: list[Paragraph]) -> Any:
@@ -276,7 +276,7 @@ def _kept_docs(kept: pd.DataFrame, memory: InMemory | None = None) -> list[KeptD
             signature=signature,
         )
         if memory is not None and known is not None:
-            kd.probed = memory.probed(kd)
+            kd.probed, kd.earlier = memory.probed(kd)
         out.append(kd)
     return out
 

@@ -166,7 +166,7 @@ def test_rule_leftovers_probed_in_the_map_equal_validating_the_folder(
 
 def test_probed_answers_are_used_only_for_the_lines_they_were_asked_of() -> None:
     from dedup.ruleset import load_rules
-    from dedup.validate.corpus import repeated_pairs
+    from dedup.validate.corpus import check_rule_leftovers, repeated_pairs
     from dedup.validate.probe import ValidationProbeStage, probed_answers
 
     config = build_config({"rules": (ROOT / "rules",)})
@@ -179,16 +179,35 @@ def test_probed_answers_are_used_only_for_the_lines_they_were_asked_of() -> None
     ValidationProbeStage(rules, config).process(doc)
     copies = [Paragraph(p.line, p.text, p.text, p.norm) for p in doc.paragraphs]
     kd = KeptDoc("d", 1, "d.txt", None, "Title", "", None, known=copies)
-    probed = probed_answers(doc, kd)
-    assert probed is not None
+    probed, earlier = probed_answers(doc, kd)
+    assert probed is not None and earlier is None
     assert probed.leftovers == rules.would_remove(kd.document()) == [(2, "generic/share-widgets")]
     assert probed.repeats == repeated_pairs(kd.norms(), *probed.repeat_params) == [(2, 3, None)]
-    # Other lines, or a record not known line for line: asked again.
-    assert (
-        probed_answers(doc, KeptDoc("d", 1, "d.txt", None, "Title", "", None, known=copies[:-1]))
-        is None
-    )
-    assert probed_answers(doc, KeptDoc("d", 1, "d.txt", None, "Title", "", None)) is None
+    # Fewer lines (the corpus step removed one): asked again, with the bank primed by the
+    # earlier answers, which give the same findings as a cold bank.
+    fewer = KeptDoc("d", 1, "d.txt", None, "Title", "", None, known=copies[:-1])
+    probed, earlier = probed_answers(doc, fewer)
+    assert probed is None and earlier is probed_answers(doc, kd)[0]
+    fewer.earlier = earlier
+    cold = load_rules(config.rules)
+    assert check_rule_leftovers([fewer], rules) == check_rule_leftovers([fewer], cold)
+    assert rules.bank.matches("Share:") == cold.bank.matches("Share:") != frozenset()
+    # A record not known line for line: no answers at all.
+    assert probed_answers(doc, KeptDoc("d", 1, "d.txt", None, "Title", "", None)) == (None, None)
+
+
+def test_primed_answers_equal_the_bank_s_own() -> None:
+    from dedup.ruleset import load_rules
+
+    texts = ["Share:", "Log in", "Politics", "A sentence of the article.", "© 2019 News Inc."]
+    asked = load_rules([ROOT / "rules"])
+    found = asked.bank.answers(texts)
+    assert set(found) < set(texts) and "A sentence of the article." not in found
+    primed = load_rules([ROOT / "rules"])
+    assert primed.bank.fingerprint == asked.bank.fingerprint
+    primed.bank.prime(found, texts)
+    assert all(primed.bank.matches(t) == asked.bank.matches(t) for t in texts)
+    assert all(t in primed.bank._memo for t in texts)  # answered without matching
 
 
 _WS = st.sampled_from(["a", "b", " ", "\t", "\n", "\r", "\u00a0", "\u2028", "\x1c", "\x85"])
