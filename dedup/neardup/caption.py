@@ -10,7 +10,8 @@ subheadings must survive) and the BBC corpus (docs/neardup.md):
   (shorter lines are mostly subheadings and product names: "Wi-Fi 6");
   at least half of its cased words are capitalised (names and titles);
 * a paragraph within the next ``caption_window`` kept paragraphs ends like a sentence
-  (body text, not another label: product listings repeat their headings), is longer, and
+  (:func:`ends_sentence`; body text, not another label: product listings repeat their
+  headings, a theatre page its show titles in quotes), is longer, and
   contains
   ``caption_similarity`` of the candidate's distinct words (token matching, so the
   reordered "Government of Moscow" / "Moscow Government" still matches) inside a run of at
@@ -26,6 +27,20 @@ from typing import Final
 
 # A caption is a label, not a sentence: it does not end like one.
 TERMINAL: Final = tuple(".!?:;…\"'")
+_STOPS: Final = frozenset(".!?:;")
+_QUOTES: Final = frozenset("\"'")
+
+
+def ends_sentence(norm: str) -> bool:
+    """Whether a normalised line ends like a sentence: a stop, or a closing quote right
+    after one (or after a comma). A quoted title at the end of a label line ("... the
+    '2018 Welcome Daehak-ro Festival'") does not."""
+    end = norm[-1:]
+    if end in _QUOTES:
+        return norm[-2:-1] in _STOPS or norm[-2:-1] == ","
+    return end in _STOPS
+
+
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 
 

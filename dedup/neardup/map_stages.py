@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from dedup.model import REASON_CAPTION, REASON_REPEATED, Document, Paragraph
-from dedup.neardup.caption import TERMINAL, capitalised_share, echo_score
+from dedup.neardup.caption import TERMINAL, capitalised_share, echo_score, ends_sentence
 from dedup.neardup.lsh import band_keys, candidate_pairs
 from dedup.neardup.params import Params
 from dedup.neardup.signatures import exact_hash, tokens
@@ -20,7 +20,6 @@ from dedup.neardup.verification import UnionFind, same_numbers, verify
 from dedup.text.normalize import word_count
 
 # A caption is a label, not a sentence: it does not end like one.
-_TERMINAL = tuple(".!?:;…\"'")
 
 
 def twin(doc: Document, p: Paragraph) -> str:
@@ -150,7 +149,7 @@ class CaptionStage:
             if capitalised_share(p.norm) < 0.5:
                 continue
             for j in range(k + 1, min(len(kept), k + 1 + cfg.caption_window)):
-                if not kept[j].norm.endswith(TERMINAL):
+                if not ends_sentence(kept[j].norm):
                     continue  # the echo is body text: a sentence, not another label
                 score = echo_score(
                     toks_of(k), toks_of(j), cfg.caption_similarity, cfg.caption_max_span

@@ -117,6 +117,18 @@ def test_caption_needs_a_following_sentence_echo() -> None:
     assert removed[3].reason == REASON_CAPTION and removed[3].detail == "d:4"  # type: ignore[union-attr]
 
 
+def test_a_caption_echo_is_a_sentence_not_a_quoted_title() -> None:
+    from dedup.neardup.caption import ends_sentence
+
+    assert ends_sentence("He left.") and ends_sentence('"We will win," he said.')
+    assert ends_sentence('She said: "We will win."') and ends_sentence("'Yes,'")
+    assert not ends_sentence("2018 Tradition Series Performance '2018 Festival'")
+    assert not ends_sentence("A headline") and not ends_sentence("")
+    label = "2018 Jeongdong Theater Tradition Series Performance"
+    page = f"Title\n{label}\n{label} [The Palace] '2018 Welcome Daehak-ro Festival'\n"
+    assert [p.removal for p in run([("d", page)]).documents[0].paragraphs] == [None] * 3
+
+
 def test_near_repeats_inside_a_document_must_carry_the_same_numbers() -> None:
     # A meal plan: the same dish on two days with other quantities is not a repeated line;
     # the same sentence with a typo and the same numbers is.
