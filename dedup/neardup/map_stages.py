@@ -19,8 +19,6 @@ from dedup.neardup.sketch import META_KEY, DocSketch, get_sketch
 from dedup.neardup.verification import UnionFind, same_numbers, verify
 from dedup.text.normalize import word_count
 
-# A caption is a label, not a sentence: it does not end like one.
-
 
 def twin(doc: Document, p: Paragraph) -> str:
     return f"{doc.doc_id}:{p.line}"

@@ -8,7 +8,7 @@ path, measured in docs/neardup.md "Performance").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -64,6 +64,12 @@ class LineMatcher:
         return False
 
 
+def line_forms(paragraphs: Iterable[Paragraph]) -> set[str]:
+    """Every text of these lines that :class:`Presence` asks the bank about (each line's
+    normalised, raw and output forms)."""
+    return {t for p in paragraphs for t in (p.norm, p.raw, p.text)}
+
+
 class Presence:
     """Which patterns occur anywhere in one document (from the rule set's PatternBank).
 
@@ -85,7 +91,7 @@ class Presence:
 
     def add(self, p: Paragraph) -> None:
         texts = self.texts
-        for text in (p.norm, p.raw, p.text):
+        for text in (p.norm, p.raw, p.text):  # the forms of line_forms
             if text in texts:
                 continue
             texts.add(text)

@@ -8,6 +8,7 @@ turn into a load error naming the pattern.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -85,7 +86,7 @@ class PatternBank:
         self._memo[text] = hit
         return hit
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> int:
         """A digest of the patterns in bank order: equal banks give equal answers."""
         return xxhash.xxh3_64_intdigest("\0".join(self.sources).encode("utf-8", "surrogatepass"))

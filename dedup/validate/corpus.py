@@ -191,8 +191,9 @@ def _prime(ruleset: RuleMatcher, earlier: Probed, doc: Document) -> None:
     asked = set(earlier.lines)
     if not all(p.line in asked for p in doc.paragraphs):
         return
-    texts = {t for p in doc.paragraphs for t in (p.raw, p.text, p.norm)}
-    bank.prime(earlier.pattern_hits, texts)
+    from dedup.ruleset.matching import line_forms
+
+    bank.prime(earlier.pattern_hits, line_forms(doc.paragraphs))
 
 
 def check_repeated_paragraphs(

@@ -44,7 +44,6 @@ class ValidationProbeStage:
     def __init__(self, ruleset: RuleSet, config: DedupConfig) -> None:
         self.ruleset = ruleset
         self.repeat_params = repeat_params(config)
-        self.bank = ruleset.bank.fingerprint
 
     def process(self, doc: Document) -> Document:
         doc.meta.pop(PROBE_KEY, None)
@@ -53,15 +52,16 @@ class ValidationProbeStage:
         paragraphs = written_paragraphs(doc)
         if paragraphs is None:
             return doc
+        from dedup.ruleset.matching import line_forms  # the workers have loaded the rules
+
         written = Document(doc.doc_id, doc.source, paragraphs, url=doc.url)
-        texts = {t for p in paragraphs for t in (p.raw, p.text, p.norm)}
         probed = Probed(
             leftovers=self.ruleset.would_remove(written),
             repeats=repeated_pairs([p.norm for p in paragraphs], *self.repeat_params),
             repeat_params=self.repeat_params,
             lines=tuple(p.line for p in paragraphs),
-            pattern_hits=self.ruleset.bank.answers(texts),  # memoised: just asked
-            bank=self.bank,
+            pattern_hits=self.ruleset.bank.answers(line_forms(paragraphs)),  # memoised: just asked
+            bank=self.ruleset.bank.fingerprint,
         )
         doc.meta[PROBE_KEY] = (written_key(written), probed)
         return doc
