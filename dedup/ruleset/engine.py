@@ -171,13 +171,13 @@ class CompiledRule:
         # another rule or a near-duplicate stage) make a second run remove more.
         paragraphs = [p for p in paragraphs if p.removal is None]
         where = self.model.where if scoped else None
-        indices: Sequence[int] = scope(where, paragraphs)
+        in_scope = scope(where, paragraphs)
         model = self.model
         if isinstance(model, StripRule):
             # Strip rules have no scope (models.StripRule): position-free, so idempotent.
-            self._strip_text(paragraphs, indices, model.replace, present)
+            self._strip_text(paragraphs, in_scope, model.replace, present)
             return
-        indices, test = self._lines_to_test(paragraphs, indices, present, known)
+        indices, test = self._lines_to_test(paragraphs, in_scope, present, known)
         if isinstance(model, DropRule):
             self._drop(paragraphs, indices, test)
         elif isinstance(model, CutAfterRule):
@@ -188,7 +188,7 @@ class CompiledRule:
         else:
             assert isinstance(model, DropRunRule)
             hits = [i for i in indices if test(paragraphs[i])]
-            self._drop_run(paragraphs, scope(where, paragraphs), hits, model)
+            self._drop_run(paragraphs, in_scope, hits, model)
 
     def _lines_to_test(
         self,
