@@ -3,8 +3,9 @@
 Importing this package is cheap; pandas/pandera load when a validation actually runs.
 """
 
-from dedup.validate.corpus import NearDupFinder, RuleMatcher, minhash_near_duplicates
+from dedup.validate.corpus import RuleMatcher
 from dedup.validate.findings import Finding, ValidationResult
+from dedup.validate.neardups import NearDupFinder, minhash_near_duplicates
 from dedup.validate.output import (
     read_manifest,
     validate_output,

@@ -1,8 +1,9 @@
-"""Corpus-level checks on kept documents: rule leftovers, repeated paragraphs, near-dups.
+"""Per-document checks on kept documents: rule leftovers, repeated paragraphs; and the
+kept document itself (:class:`KeptDoc`), shared with the near-duplicate check
+(:mod:`dedup.validate.neardups`).
 
 These need more than one row or an engine, so they run outside pandera; they produce the
-same :class:`Finding` records. Heavy imports (rapidfuzz, numpy, the near-dup engine) are
-local.
+same :class:`Finding` records. Heavy imports (rapidfuzz, numpy) are local.
 
 A kept document's paragraphs come either from re-segmenting title + body as written
 (``dedup validate DIR``) or, in ``dedup clean``, from the in-memory document whose kept
@@ -12,11 +13,8 @@ and normalising every line again.
 
 from __future__ import annotations
 
-import itertools
-import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dedup.model import Document, Paragraph
@@ -28,19 +26,11 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from dedup.neardup.signatures import Signer
-
     Signature = npt.NDArray[np.uint32]
-    U32 = npt.NDArray[np.uint32]
 else:
-    Signature = U32 = Any
-
-log = logging.getLogger(__name__)
+    Signature = Any
 
 SCHEMA = "documents.jsonl"
-
-# (doc_id, text) pairs and a threshold -> (earlier doc_id, later doc_id, similarity)
-NearDupFinder = Callable[[Sequence[tuple[str, str]], float], Iterable[tuple[str, str, float]]]
 
 
 class RuleMatcher(Protocol):
@@ -266,210 +256,3 @@ def _repeat(kd: KeptDoc, paras: list[Paragraph], i: int, j: int, sim: float | No
         paras[j].text,
         f"line {paras[j].line} {how} line {paras[i].line}: {_short(paras[j].text, 60)!r}",
     )
-
-
-def check_near_duplicates(
-    kept: Sequence[KeptDoc],
-    threshold: float,
-    finder: NearDupFinder | None = None,
-    *,
-    num_perm: int = 128,
-    seed: int = 1,
-    shingle_size: int = 3,
-) -> list[Finding]:
-    """No two kept documents are near-duplicates at or above ``threshold``.
-
-    ``finder`` None: the built-in engine-based finder on the documents' paragraphs,
-    reusing their ``signature`` where present; else ``finder`` on (doc_id, text) pairs.
-    """
-    by_id = {kd.doc_id: kd for kd in kept}
-    order = {kd.doc_id: n for n, kd in enumerate(kept)}
-    if finder is None:
-        pairs: Iterable[tuple[str, str, float]] = engine_near_duplicates(
-            [kd.doc_id for kd in kept],
-            [kd.norms() for kd in kept],
-            threshold,
-            signatures=[kd.signature for kd in kept],
-            num_perm=num_perm,
-            seed=seed,
-            shingle_size=shingle_size,
-        )
-    else:
-        pairs = finder([(kd.doc_id, kd.title + "\n" + kd.text) for kd in kept], threshold)
-    findings: list[Finding] = []
-    for a, b, sim in sorted(pairs, key=lambda t: (order.get(t[1], 0), order.get(t[0], 0))):
-        # report on the later document: the earlier one is the natural canonical
-        first, later = (a, b) if order.get(a, 0) <= order.get(b, 0) else (b, a)
-        kd = by_id[later]
-        findings.append(
-            kd.finding(
-                "near_duplicate_kept",
-                "text",
-                first,
-                f"kept document is a near-duplicate of kept {first!r} "
-                f"(similarity {sim:.2f} >= {threshold:.2f})",
-            )
-        )
-    return findings
-
-
-def _doc_norms(text: str) -> list[str]:
-    return [normalize(line) for line in text.split("\n") if line.strip()]
-
-
-def minhash_near_duplicates(
-    docs: Sequence[tuple[str, str]],
-    threshold: float,
-    *,
-    num_perm: int = 128,
-    seed: int = 1,
-    shingle_size: int = 3,
-) -> list[tuple[str, str, float]]:
-    """Built-in finder on (doc_id, text) pairs: :func:`engine_near_duplicates` of their
-    normalised non-blank lines."""
-    return engine_near_duplicates(
-        [doc_id for doc_id, _ in docs],
-        [_doc_norms(text) for _, text in docs],
-        threshold,
-        num_perm=num_perm,
-        seed=seed,
-        shingle_size=shingle_size,
-    )
-
-
-def engine_near_duplicates(
-    ids: Sequence[str],
-    norms: Sequence[Sequence[str]],
-    threshold: float,
-    *,
-    signatures: Sequence[Signature | None] | None = None,
-    num_perm: int = 128,
-    seed: int = 1,
-    shingle_size: int = 3,
-) -> list[tuple[str, str, float]]:
-    """(earlier id, later id, similarity) of documents with shingle Jaccard >= threshold.
-
-    The near-dup engine's measure and machinery: its vectorised MinHash document
-    signatures (``signatures[i]`` reused when given: the engine's own for exactly these
-    lines), LSH band keys tuned 0.15 below the threshold for recall, then every pair
-    sharing a band verified by exact word-shingle Jaccard. Unlike the engine's clustering
-    (a star per bucket suffices for union-find), *all* pairs in a bucket are verified.
-    Positions, not ids, identify documents: ids may repeat in a broken table.
-    """
-    import numpy as np
-
-    from dedup.neardup.lsh import band_keys, lsh_params
-    from dedup.neardup.signatures import shingle_batch
-
-    n = len(ids)
-    if n < 2:
-        return []
-    signer = _signer(num_perm, seed, shingle_size)
-    sigs = np.empty((n, num_perm), dtype=np.uint32)
-    todo = []
-    for i in range(n):
-        given = signatures[i] if signatures is not None else None
-        if given is not None and given.shape == (num_perm,):
-            sigs[i] = given
-        else:
-            todo.append(i)
-    # Shingle hashes of the documents signed here, kept for verification (hashed once).
-    hashed: dict[int, U32] = {}
-    if todo:
-        sigs[todo], hashes = _document_signatures(signer, [norms[i] for i in todo])
-        hashed = dict(zip(todo, hashes, strict=True))
-    bands, rows = lsh_params(max(0.05, threshold - 0.15), num_perm)
-    candidates = _bucket_pairs(band_keys(sigs, bands, rows))
-    # Sorted unique uint32 arrays, not Python sets: 4 bytes a shingle instead of ~60, which
-    # kept validation of a 100 MB corpus within its memory budget (sets took +440 MB).
-    arrays: dict[int, U32] = {}
-
-    def shingles_of(i: int) -> U32:
-        found = arrays.get(i)
-        if found is None:
-            known = hashed.get(i)
-            if known is None:
-                known = shingle_batch(list(norms[i]), shingle_size).hashes
-            found = arrays[i] = np.unique(known)
-        return found
-
-    pairs: list[tuple[str, str, float]] = []
-    for a, b in candidates.tolist():
-        sa, sb = shingles_of(a), shingles_of(b)
-        union = sa.size + sb.size
-        if union == 0:
-            sim = 1.0  # two empty documents are identical, as ``jaccard`` says
-        else:
-            inter = np.intersect1d(sa, sb, assume_unique=True).size
-            sim = inter / (union - inter)
-        if sim >= threshold:
-            pairs.append((ids[a], ids[b], sim))
-    log.debug(
-        "near-duplicate check: %d documents (%d signed here), %d candidates, %d pairs",
-        n,
-        len(todo),
-        len(candidates),
-        len(pairs),
-    )
-    return pairs
-
-
-@lru_cache(maxsize=4)
-def _signer(num_perm: int, seed: int, shingle_size: int) -> Signer:
-    from dedup.neardup.signatures import Signer
-
-    return Signer(num_perm, seed, shingle_size)
-
-
-def _document_signatures(
-    signer: Signer, docs: Sequence[Sequence[str]], chunk: int = 512
-) -> tuple[Signature, list[U32]]:
-    """Document signatures (element-wise minimum over the paragraphs) and each document's
-    shingle hashes (what ``shingle_set`` collects), one shingle batch per ``chunk``
-    documents: a single batch over a whole corpus tokenises all of it into Python objects
-    at once (+440 MB at 100 MB of text)."""
-    import numpy as np
-
-    from dedup.neardup.signatures import shingle_batch
-
-    out = np.tile(signer.empty, (len(docs), 1))
-    hashes: list[U32] = []
-    for lo in range(0, len(docs), chunk):
-        part = docs[lo : lo + chunk]
-        flat = [norm for doc in part for norm in doc]
-        counts = np.array([len(doc) for doc in part], dtype=np.int64)
-        bounds = np.zeros(len(part) + 1, dtype=np.int64)
-        np.cumsum(counts, out=bounds[1:])
-        batch = shingle_batch(flat, signer.shingle_size)
-        if flat:
-            paragraph_sigs = signer.minhash_batch(batch)
-            has = counts > 0  # reduceat misreads empty segments: empty documents stay empty
-            out[lo : lo + len(part)][has] = np.minimum.reduceat(
-                paragraph_sigs, bounds[:-1][has], axis=0
-            )
-        cuts = batch.offsets[bounds]
-        hashes.extend(batch.hashes[a:b] for a, b in itertools.pairwise(cuts.tolist()))
-    return out, hashes
-
-
-def _bucket_pairs(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-    """All pairs (i < j) of rows sharing a band key, unique, sorted.
-
-    Band keys mix in the band number, so all bands are sorted together, once.
-    """
-    import numpy as np
-
-    n = len(keys)
-    flat = keys.ravel()
-    rows = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
-    order = np.argsort(flat, kind="stable")
-    sorted_keys = flat[order]
-    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(flat)])
-    codes = [np.empty(0, dtype=np.int64)]
-    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-        members = np.unique(rows[order[start : start + size]])
-        lo, hi = np.triu_indices(len(members), 1)
-        codes.append(members[lo] * n + members[hi])
-    unique = np.unique(np.concatenate(codes))
-    return np.stack([unique // n, unique % n], axis=1)

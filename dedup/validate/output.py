@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from dedup import __version__
 from dedup.errors import OutputFormatError
 from dedup.manifest import FORMAT_VERSION
-from dedup.validate.corpus import NearDupFinder, RuleMatcher
+from dedup.validate.corpus import RuleMatcher
 from dedup.validate.findings import ValidationResult
+from dedup.validate.neardups import NearDupFinder
 from dedup.validate.tables import DOCUMENT_COLUMNS, REMOVAL_COLUMNS, validate_tables
 
 if TYPE_CHECKING:

@@ -15,15 +15,14 @@ from typing import TYPE_CHECKING, Any
 from dedup.validate import textchecks as tc
 from dedup.validate.corpus import (
     KeptDoc,
-    NearDupFinder,
     Probed,
     RuleMatcher,
-    check_near_duplicates,
     check_repeated_paragraphs,
     check_rule_leftovers,
     memory_paragraphs,
 )
 from dedup.validate.findings import Finding, ValidationResult
+from dedup.validate.neardups import NearDupFinder, check_near_duplicates
 from dedup.validate.probe import probed_answers, repeat_params
 
 if TYPE_CHECKING:
@@ -275,7 +274,7 @@ def _kept_docs(kept: pd.DataFrame, memory: InMemory | None = None) -> list[KeptD
             known=known,
             signature=signature,
         )
-        if memory is not None and known is not None:
+        if memory is not None:
             kd.probed, kd.earlier = memory.probed(kd)
         out.append(kd)
     return out

@@ -23,7 +23,8 @@ from dedup.records import document_record
 from dedup.text import normalize, segment
 from dedup.validate import textchecks as tc
 from dedup.validate import validate_output
-from dedup.validate.corpus import KeptDoc, _bucket_pairs, engine_near_duplicates, memory_paragraphs
+from dedup.validate.corpus import KeptDoc, memory_paragraphs
+from dedup.validate.neardups import _bucket_pairs, engine_near_duplicates
 
 ROOT = Path(__file__).resolve().parents[2]
 
