@@ -30,8 +30,8 @@ from pathlib import Path
 
 from datasketch import MinHash
 
-from dedup.api import BATCH_DOCUMENTS, build_corpus_stages, build_document_stages
 from dedup.config import DedupConfig
+from dedup.mapping import BATCH_DOCUMENTS, build_corpus_stages, build_document_stages
 from dedup.model import Document
 from dedup.neardup import shingles, verify_documents
 from dedup.neardup.signatures import Signer
@@ -81,7 +81,7 @@ def end_to_end(corpus: Path, out: Path, jobs: int, mb: float, docs: int) -> dict
 
 def per_stage(items: list[dict[str, str]]) -> dict[str, float]:
     """Seconds per stage, one core: the map stages exactly as ``dedup clean`` chains them
-    (``api.build_document_stages``, batches of ``api.BATCH_DOCUMENTS``), then the reduce."""
+    (``mapping.build_document_stages``, batches of ``mapping.BATCH_DOCUMENTS``), then the reduce."""
     config = DedupConfig()
     maps, _ = build_document_stages(config)
     reduces = build_corpus_stages(config)

@@ -1,7 +1,8 @@
 """The library entry points. The CLI is a thin layer over these functions.
 
-``clean`` is the one place where stages are composed (DESIGN.md §1): read, map in a process
-pool, reduce over the whole corpus, validate, write atomically, render the report.
+``clean`` runs the pipeline (DESIGN.md §1): read, map in a process pool
+(:mod:`dedup.mapping`, where the stages are composed), reduce over the whole corpus,
+validate, write atomically, render the report.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from dedup.config import DedupConfig
-from dedup.io.readers import InputFile, RawDocument, discover_inputs, read_documents
+from dedup.io.readers import InputFile, discover_inputs, read_documents
 from dedup.io.writers import (
     MANIFEST,
     check_output_location,
@@ -26,17 +27,10 @@ from dedup.io.writers import (
     write_text_tree,
 )
 from dedup.manifest import build_manifest, display_path
+from dedup.mapping import build_corpus_stages, build_document_stages, map_documents
 from dedup.model import Document
-from dedup.parallel import batched, ordered_map
-from dedup.pipeline import (
-    Corpus,
-    CorpusStage,
-    DocumentStage,
-    apply_document_stages,
-    apply_document_stages_batch,
-)
+from dedup.pipeline import Corpus, CorpusStage, DocumentStage
 from dedup.records import document_record, edit_records, removal_records
-from dedup.text.segment import segment
 
 if TYPE_CHECKING:
     from dedup.index.runs import RunIndex
@@ -78,109 +72,6 @@ class CleanResult:
             f"{d['rejected']} rejected; {p['removed']} of {p['in']} paragraphs removed; "
             f"validation {verdict}; {self.manifest['timings']['total']:.2f}s -> {self.out_dir}"
         )
-
-
-# --- map phase ---------------------------------------------------------------------------
-
-_WORKER_STAGES: list[DocumentStage] = []
-
-
-def build_document_stages(
-    config: DedupConfig, *, validate: bool = False
-) -> tuple[list[DocumentStage], RuleSet]:
-    """The map stages and the rule set; ``validate`` adds the validation probe (last)."""
-    from dedup.ruleset import load_rules
-
-    ruleset = load_rules(config.rules)
-    stages: list[DocumentStage] = [ruleset.stage()]
-    if config.neardup.enabled:
-        from dedup.neardup import build_stages
-
-        neardup = build_stages(config)[0]
-        # Repeats and caption echoes remove lines after the rules ran; the rules settle
-        # again before the document signature, so a rerun over the output removes nothing.
-        at = next((i for i, s in enumerate(neardup) if s.name == "neardup-docsign"), len(neardup))
-        stages.extend([*neardup[:at], ruleset.settle_stage(), *neardup[at:]])
-    if validate:
-        from dedup.validate.probe import ValidationProbeStage
-
-        # Validation's per-document checks, asked in the workers (see its module).
-        stages.append(ValidationProbeStage(ruleset, config))
-    return stages, ruleset
-
-
-def build_corpus_stages(config: DedupConfig) -> list[CorpusStage]:
-    if not config.neardup.enabled:
-        return []
-    from dedup.neardup import build_stages
-
-    return build_stages(config)[1]
-
-
-def _init_worker(config: DedupConfig, validate: bool) -> None:
-    global _WORKER_STAGES
-    _WORKER_STAGES = build_document_stages(config, validate=validate)[0]
-
-
-def _segmented(raw: RawDocument) -> Document:
-    doc = Document(doc_id=raw.doc_id, source=raw.source, paragraphs=[], url=raw.url)
-    doc.text_path = raw.text_path
-    if raw.error is not None:
-        doc.status = "rejected"
-        doc.reject_reason = str(raw.error)
-        return doc
-    doc.paragraphs = segment(raw.text)
-    if not doc.paragraphs:
-        doc.status = "rejected"
-        doc.reject_reason = "empty: no non-blank line"
-    return doc
-
-
-def process_document(raw: RawDocument, stages: Sequence[DocumentStage]) -> Document:
-    """The pure per-document function: segment, then every map stage."""
-    return apply_document_stages(_segmented(raw), stages)
-
-
-def process_batch(raws: Sequence[RawDocument], stages: Sequence[DocumentStage]) -> list[Document]:
-    """:func:`process_document` on each of ``raws``; batch-capable stages (signatures) run
-    once over the whole batch, which spreads numpy's per-call cost over many documents."""
-    return apply_document_stages_batch([_segmented(raw) for raw in raws], stages)
-
-
-def _process_in_worker(raws: list[RawDocument]) -> list[Document]:
-    return process_batch(raws, _WORKER_STAGES)
-
-
-# Documents per task: large enough for the batch stages, small enough to keep both
-# workers busy to the end and the progress bar moving.
-BATCH_DOCUMENTS = 64
-
-
-def map_documents(
-    raws: Iterator[RawDocument],
-    config: DedupConfig,
-    stages: list[DocumentStage],
-    *,
-    validate: bool = False,
-) -> Iterator[Document]:
-    """Ordered map over documents in batches; worker processes when ``config.jobs > 1``
-    (:func:`dedup.parallel.ordered_map`: bounded read-ahead, a dead worker is an error).
-    Results keep input order, so the output is identical for any ``--jobs``. Workers
-    build their own ``stages`` from ``config`` and ``validate`` (as
-    :func:`build_document_stages`)."""
-    batches = batched(raws, BATCH_DOCUMENTS)
-    if config.jobs <= 1:
-        for batch in batches:
-            yield from process_batch(batch, stages)
-        return
-    yield from ordered_map(
-        _process_in_worker,
-        batches,
-        jobs=config.jobs,
-        initializer=_init_worker,
-        initargs=(config, validate),
-        name=lambda raw: raw.doc_id,
-    )
 
 
 # --- the run -----------------------------------------------------------------------------

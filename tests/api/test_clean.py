@@ -123,8 +123,8 @@ def test_output_is_byte_identical_for_any_jobs(tmp_path: Path, seeds_out: Path) 
 def test_a_batch_of_documents_equals_each_document_alone() -> None:
     # The map runs batches (one signature pass per batch); the result must not depend on
     # which documents share a batch.
-    from dedup.api import build_document_stages, process_batch, process_document
     from dedup.io.readers import discover_inputs, read_documents
+    from dedup.mapping import build_document_stages, process_batch, process_document
     from dedup.records import document_record, removal_records
 
     config = build_config({"jobs": 1})

@@ -117,17 +117,17 @@ def test_failed_run_uncommits_the_old_output(tmp_path: Path) -> None:
 # would kill it.
 _KILL_A_WORKER = """
 import os, signal, sys
-import dedup.api
+import dedup.mapping
 from dedup.cli.main import cli
 
-real = dedup.api.process_batch
+real = dedup.mapping.process_batch
 
 def die_on_second_batch(raws, stages):
     if raws[0].doc_id != "doc00000.txt":
         os.kill(os.getpid(), signal.SIGKILL)
     return real(raws, stages)
 
-dedup.api.process_batch = die_on_second_batch
+dedup.mapping.process_batch = die_on_second_batch
 cli(sys.argv[1:], prog_name="dedup")
 """
 
