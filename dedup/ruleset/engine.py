@@ -49,10 +49,11 @@ def scope(where: Where | None, paragraphs: Sequence[Paragraph]) -> range:
 
 def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
     """Index of the last line of the article's running text, or -1: a line that reads as
-    prose with another one at most three lines away. A teaser's one-sentence summary stands
-    alone between headlines and labels; an article's paragraphs come in runs, interrupted
-    by a subheading, a caption or an inline box of two lines ("Related" + a headline) at
-    most."""
+    prose with another one at most three lines away, one of the two next to a third. An
+    article's paragraphs come in runs, interrupted by a subheading, a caption or an inline
+    box of two lines ("Related" + a headline) at most. A teaser's one-sentence summary
+    stands alone between headlines, and so does every summary of a teaser list: prose two
+    lines apart, but never two prose lines in a row."""
     count = len(paragraphs)
     prose: dict[int, bool] = {}
 
@@ -61,8 +62,13 @@ def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
             prose[i] = 0 <= i < count and reads_as_prose(paragraphs[i].norm, min_words)
         return prose[i]
 
+    def in_run(i: int) -> bool:
+        return is_prose(i - 1) or is_prose(i + 1)
+
     for i in range(count - 1, -1, -1):
-        if is_prose(i) and any(is_prose(i + d) for d in (-3, -2, -1, 1, 2, 3)):
+        if is_prose(i) and any(
+            is_prose(i + d) and (in_run(i) or in_run(i + d)) for d in (-3, -2, -1, 1, 2, 3)
+        ):
             return i
     return -1
 

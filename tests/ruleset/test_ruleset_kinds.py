@@ -132,6 +132,11 @@ def test_where_after_prose_starts_below_the_articles_running_text(tmp_path: Path
     # An inline box of two lines above the last paragraph does not make it a teaser.
     boxed = f"{PROSE}\n{PROSE}\nShare\nAnother story\n{PROSE}\nShare\nFacebook\n"
     assert removed_lines(rs.apply(doc_of(boxed))) == {6: "t/f", 7: "t/f"}
+    # A teaser list's summaries read as prose two lines apart, yet none has a prose line
+    # next to it: they are no running text, and the list below the article is cut.
+    teasers = "".join(f"Headline {n}\n{PROSE}\n" for n in range(3))
+    listed = f"{PROSE}\n{PROSE}\nShare\nMore news\n{teasers}"
+    assert removed_lines(rs.apply(doc_of(listed))) == {n: "t/f" for n in range(3, 11)}
     # No running text: the article's end is unknown (a brief of short lines), no scope.
     assert removed_lines(rs.apply(doc_of(f"Brief\nShare\n{PROSE}\nThe mayor resigned.\n"))) == {}
     # Prose counts only while kept: once the cookie banner (two sentences) is gone, the
