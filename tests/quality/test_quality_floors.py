@@ -96,11 +96,11 @@ def test_generic_pack_alone_on_the_seeds() -> None:
     """The seeds without their site's pack stand in for an unseen site with the same kind of
     chrome (reactions, share labels, trending and related-news teaser lists, captions).
     Measured when set: keep 1.000, chrome 0.703 (0.386 before teaser summaries stopped
-    counting as the article's running text)."""
+    counting as the article's running text), then 0.881 with `stamped-teasers`."""
     score = quality_eval().eval_seeds(
         ROOT / "seeds",
         ROOT / "tests" / "data" / "seeds.labels.tsv",
         [ROOT / "rules" / "generic.yaml"],
     )
     assert score.keep_recall == 1.0
-    assert score.chrome_recall >= 0.68
+    assert score.chrome_recall >= 0.85
