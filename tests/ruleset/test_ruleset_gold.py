@@ -108,3 +108,19 @@ def test_rules_are_idempotent_on_cleaned_seeds() -> None:
         text = "\n\n".join(p.text for p in doc.kept_paragraphs()) + "\n"
         again = Document(name, name, segment(text))
         assert ruleset.would_remove(again) == [], name
+
+
+@pytest.mark.parametrize("marker", ["Related news", "Read more:", "Trending"])
+def test_a_box_inside_the_article_does_not_cut_it(marker: str) -> None:
+    # A page of the same site that is not a seed: an inline box between two paragraphs.
+    name = "001_ed95b58e70d554b5.txt"
+    lines = (SEEDS / name).read_text(encoding="utf-8").splitlines()
+    page = [*lines[:15], marker, "", "Hanoi opens a new metro line", "", *lines[15:]]
+    doc = load_rules([RULES]).stage().process(Document("p", "p", segment("\n".join(page))))
+    shifted = {
+        n if n <= 15 else n + 4
+        for n in (int(r["line"]) for r in labels() if r["file"] == name and r["label"] == "keep")
+    }
+    lost = [p.line for p in doc.paragraphs if p.line in shifted and not p.kept]
+    assert lost == []
+    assert not [p for p in doc.paragraphs if p.line > 60 and p.kept]  # the real footer still goes
