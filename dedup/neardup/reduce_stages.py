@@ -132,6 +132,11 @@ class BoilerplateStage:
     """Paragraphs whose near-duplicates occur in at least ``--boilerplate-min-docs``
     distinct documents (duplicates of one article count once: only kept documents take
     part). Every occurrence is removed; the representative is the first in input order.
+
+    One exception: a headline that other pages list ("Most read", "Related") is still the
+    title of its own article. When exactly one occurrence is its document's first kept
+    line, that one stays and is the representative (the kept twin); a line that opens
+    many documents (a site name, "Log in") has no such owner and goes everywhere.
     """
 
     name = "neardup-boilerplate"
@@ -186,15 +191,30 @@ class BoilerplateStage:
         for (a, b), identical in zip(pairs.tolist(), same, strict=True):
             if identical or verify(para(a).norm, para(b).norm, cfg.paragraph_similarity):
                 uf.union(a, b)
+        first_kept: dict[int, int] = {}
+
+        def opens_document(row: int) -> bool:
+            d = doc_rows[row]
+            if d not in first_kept:
+                paragraphs = signed[d][0].paragraphs
+                first_kept[d] = next((i for i, p in enumerate(paragraphs) if p.kept), -1)
+            return first_kept[d] == para_rows[row]
+
         out: list[dict[str, Any]] = []
         removed = 0
         for root, members in sorted(uf.groups().items()):
             n_docs = len({doc_rows[m] for m in members})
             if n_docs < cfg.boilerplate_min_docs:
                 continue
+            titles = [m for m in members if opens_document(m)]
+            owner = titles[0] if len(titles) == 1 else None
+            if owner is not None:
+                root = owner
             rep = para(root)
             rep_id = f"{signed[doc_rows[root]][0].doc_id}:{rep.line}"
             for m in members:
+                if m == owner:
+                    continue
                 p = para(m)
                 sim = 1.0 if exact_rows[m] == exact_rows[root] else verify(rep.norm, p.norm)
                 if p.remove(REASON_BOILERPLATE, rep_id, round(sim, 4)):

@@ -159,3 +159,31 @@ def test_full_bbc_exact_groups() -> None:
     # the other clusters are real near-duplicates: verified Jaccard >= the threshold
     for c in corpus.facts["clusters"]:
         assert all(m["similarity"] >= 0.8 for m in c["members"])
+
+
+def test_a_listed_headline_stays_the_title_of_its_own_article() -> None:
+    # Pages of one site whose "Most read" list names another page's article: the list
+    # line is boilerplate on every page, the same line as the article's own title is not.
+    headline = "City opens its first metro line after ten years of work"
+    site = "The Example Times"
+    rng = random.Random(7)
+    words = "council budget river school market bridge harbour station museum park".split()
+
+    def body() -> str:
+        return "\n".join(" ".join(rng.choice(words) for _ in range(25)) + "." for _ in range(3))
+
+    pages = [
+        (f"p{i}", f"{site}\nHeadline number {i} of the day\n{body()}\nMost read\n{headline}\n")
+        for i in range(6)
+    ]
+    pages.append(("owner", f"{headline}\n{body()}\n"))
+    corpus = run(pages, config(boilerplate_min_docs=3, boilerplate_min_corpus=2))
+    by_id = {d.doc_id: d for d in corpus.documents}
+    title = by_id["owner"].paragraphs[0]
+    assert title.kept and by_id["owner"].title == headline
+    for i in range(6):
+        listed = [p for p in by_id[f"p{i}"].paragraphs if p.text == headline][0]
+        assert listed.removal is not None and listed.removal.reason == "boilerplate"
+        assert listed.removal.detail == "owner:1"  # the kept twin
+        # The site name opens every page: it has no owner and goes from all of them.
+        assert by_id[f"p{i}"].paragraphs[0].removal is not None
