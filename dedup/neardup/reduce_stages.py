@@ -198,7 +198,7 @@ class BoilerplateStage:
             if d not in first_kept:
                 paragraphs = signed[d][0].paragraphs
                 first_kept[d] = next((i for i, p in enumerate(paragraphs) if p.kept), -1)
-            return first_kept[d] == para_rows[row]
+            return bool(first_kept[d] == para_rows[row])
 
         out: list[dict[str, Any]] = []
         removed = 0

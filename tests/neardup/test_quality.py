@@ -167,7 +167,18 @@ def test_a_listed_headline_stays_the_title_of_its_own_article() -> None:
     headline = "City opens its first metro line after ten years of work"
     site = "The Example Times"
     rng = random.Random(7)
-    words = "council budget river school market bridge harbour station museum park".split()
+    words = [
+        "council",
+        "budget",
+        "river",
+        "school",
+        "market",
+        "bridge",
+        "harbour",
+        "station",
+        "museum",
+        "park",
+    ]
 
     def body() -> str:
         return "\n".join(" ".join(rng.choice(words) for _ in range(25)) + "." for _ in range(3))
@@ -182,7 +193,7 @@ def test_a_listed_headline_stays_the_title_of_its_own_article() -> None:
     title = by_id["owner"].paragraphs[0]
     assert title.kept and by_id["owner"].title == headline
     for i in range(6):
-        listed = [p for p in by_id[f"p{i}"].paragraphs if p.text == headline][0]
+        listed = next(p for p in by_id[f"p{i}"].paragraphs if p.text == headline)
         assert listed.removal is not None and listed.removal.reason == "boilerplate"
         assert listed.removal.detail == "owner:1"  # the kept twin
         # The site name opens every page: it has no owner and goes from all of them.
