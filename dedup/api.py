@@ -12,7 +12,6 @@ import gc
 import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -195,26 +194,18 @@ def _run(
 
     t = time.perf_counter()
     _phase(progress, f"writing {out_dir}")
-    # text/ is one file per kept document: mostly file-creation system calls, which release
-    # the GIL, so a thread writes it while this one encodes the JSONL files (write phase at
-    # 100 MB, mean of five: 3.5 -> 2.9 s). Both only read the documents; the manifest still
-    # goes last.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dedup-text") as pool:
-        text_tree = pool.submit(write_text_tree, out_dir, documents)
-        hashes = {
-            "documents.jsonl": write_jsonl(out_dir / "documents.jsonl", doc_records),
-            "removed.jsonl": write_jsonl(out_dir / "removed.jsonl", removal_rows),
-            "edits.jsonl": write_jsonl(
-                out_dir / "edits.jsonl", (r for d in documents for r in edit_records(d))
-            ),
-            "clusters.jsonl": write_jsonl(
-                out_dir / "clusters.jsonl", corpus.facts.get("clusters", [])
-            ),
-            "boilerplate.jsonl": write_jsonl(
-                out_dir / "boilerplate.jsonl", corpus.facts.get("boilerplate", [])
-            ),
-        }
-        text_files = text_tree.result()
+    hashes = {
+        "documents.jsonl": write_jsonl(out_dir / "documents.jsonl", doc_records),
+        "removed.jsonl": write_jsonl(out_dir / "removed.jsonl", removal_rows),
+        "edits.jsonl": write_jsonl(
+            out_dir / "edits.jsonl", (r for d in documents for r in edit_records(d))
+        ),
+        "clusters.jsonl": write_jsonl(out_dir / "clusters.jsonl", corpus.facts.get("clusters", [])),
+        "boilerplate.jsonl": write_jsonl(
+            out_dir / "boilerplate.jsonl", corpus.facts.get("boilerplate", [])
+        ),
+    }
+    text_files = write_text_tree(out_dir, documents)
     validation_json: dict[str, Any] = (
         validation.to_json() if validation is not None else {"status": "skipped", "findings": []}
     )
