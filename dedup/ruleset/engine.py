@@ -29,8 +29,15 @@ from dedup.text.normalize import normalize, reads_as_prose
 from dedup.text.tidy import apply_output_form
 
 
-def scope(where: Where | None, paragraphs: Sequence[Paragraph]) -> range:
-    """Indices of the paragraphs a rule may look at."""
+# Where the running text ends, per document pass: (min_words, kept lines) -> index. Within
+# one pass lines are only ever removed, so the same number of kept lines is the same lines.
+RunningTextMemo = dict[tuple[int, int], int]
+
+
+def scope(
+    where: Where | None, paragraphs: Sequence[Paragraph], memo: RunningTextMemo | None = None
+) -> range:
+    """Indices of the paragraphs a rule may look at (``paragraphs``: the kept ones)."""
     count = len(paragraphs)
     if where is None:
         return range(count)
@@ -39,7 +46,13 @@ def scope(where: Where | None, paragraphs: Sequence[Paragraph]) -> range:
     if where.tail is not None:
         return range(max(0, count - where.tail), count)
     if where.after_prose is not None:
-        last = _last_running_text(paragraphs, where.after_prose)
+        key = (where.after_prose, count)
+        if memo is not None and key in memo:
+            last = memo[key]
+        else:
+            last = _last_running_text(paragraphs, where.after_prose)
+            if memo is not None:
+                memo[key] = last
         # No running text: the article's end is unknown (a short brief is all short
         # lines); nothing is in scope rather than everything.
         return range(last + 1, count) if last >= 0 else range(0)
@@ -165,11 +178,13 @@ class CompiledRule:
         scoped: bool = True,
         present: Presence | None = None,
         known: frozenset[str] | None = None,
+        memo: RunningTextMemo | None = None,
     ) -> None:
         """Apply to the kept ``paragraphs``. ``present`` lets the rule skip lines that
         cannot match; ``known``, when given, is every text (line subject) the line test
         accepts, from :meth:`matching_texts` on a superset of these lines, so no line
-        needs matching again."""
+        needs matching again. ``memo``: the running text's end shared by the rules of one
+        pass over a document (a strip rule, which may change a line's words, clears it)."""
         if present is not None and not self.may_fire(present):
             return
         # Rules see the lines still kept, as a rerun over the cleaned text would: scopes
@@ -177,11 +192,13 @@ class CompiledRule:
         # another rule or a near-duplicate stage) make a second run remove more.
         paragraphs = [p for p in paragraphs if p.removal is None]
         where = self.model.where if scoped else None
-        in_scope = scope(where, paragraphs)
+        in_scope = scope(where, paragraphs, memo)
         model = self.model
         if isinstance(model, StripRule):
             # Strip rules have no scope (models.StripRule): position-free, so idempotent.
             self._strip_text(paragraphs, in_scope, model.replace, present)
+            if memo is not None:
+                memo.clear()
             return
         indices, test = self._lines_to_test(paragraphs, in_scope, present, known)
         if isinstance(model, DropRule):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dedup.model import REASON_EMPTY, REASON_RULE, Document, Paragraph
-from dedup.ruleset.engine import Applicability, CompiledRule
+from dedup.ruleset.engine import Applicability, CompiledRule, RunningTextMemo
 from dedup.ruleset.examples import ExampleResult, run_examples
 from dedup.ruleset.loader import LoadedPack, load_packs
 from dedup.ruleset.matching import Presence, subject
@@ -136,9 +136,10 @@ class RuleSet:
         packs = self.applicable(doc, present)
         doc.meta[PACKS_KEY] = [p.name for p in packs]
         before = _removed(doc)
+        memo: RunningTextMemo = {}
         for pack in packs:
             for rule in pack.rules:
-                rule.apply(doc.paragraphs, present=present)
+                rule.apply(doc.paragraphs, present=present, memo=memo)
         self._settle(
             doc, _position_dependent(packs), present, since=before, record_live=record_live
         )
@@ -176,6 +177,7 @@ class RuleSet:
         """Rounds of the position-dependent rules while the lines kept keep changing
         (``since``: the removal count the last round saw; None forces one round)."""
         start = now = _removed(doc)
+        memo: RunningTextMemo = {}
         for _ in range(SETTLE_ROUNDS):
             if now == since:
                 break
@@ -185,6 +187,7 @@ class RuleSet:
                     doc.paragraphs,
                     present=present,
                     known=None if known is None else known[rule.full_id],
+                    memo=memo,
                 )
             now = _removed(doc)
         doc.meta[SETTLED_KEY] = now
