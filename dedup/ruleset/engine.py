@@ -28,7 +28,6 @@ from dedup.ruleset.patterns import Pattern
 from dedup.text.normalize import normalize, reads_as_prose
 from dedup.text.tidy import apply_output_form
 
-
 # Where the running text ends, per document pass: (min_words, kept lines) -> index. Within
 # one pass lines are only ever removed, so the same number of kept lines is the same lines.
 RunningTextMemo = dict[tuple[int, int], int]
