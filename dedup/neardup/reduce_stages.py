@@ -208,15 +208,15 @@ class BoilerplateStage:
                 continue
             titles = [m for m in members if opens_document(m)]
             owner = titles[0] if len(titles) == 1 else None
-            if owner is not None:
-                root = owner
-            rep = para(root)
-            rep_id = f"{signed[doc_rows[root]][0].doc_id}:{rep.line}"
+            kept_twin = root if owner is None else owner
+            rep = para(kept_twin)
+            rep_id = f"{signed[doc_rows[kept_twin]][0].doc_id}:{rep.line}"
             for m in members:
                 if m == owner:
                     continue
                 p = para(m)
-                sim = 1.0 if exact_rows[m] == exact_rows[root] else verify(rep.norm, p.norm)
+                same = exact_rows[m] == exact_rows[kept_twin]
+                sim = 1.0 if same else verify(rep.norm, p.norm)
                 if p.remove(REASON_BOILERPLATE, rep_id, round(sim, 4)):
                     removed += 1
             out.append(
