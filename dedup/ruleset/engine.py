@@ -111,6 +111,9 @@ class CompiledRule:
             self._run_start = None if model.start is None else Pattern(model.start)
         # The pattern a run rule tests each line with (its run line, else its block start).
         self._run_pattern = self._run_line or self._run_start
+        # Tested only on the few lines after a marker, so not part of the pattern bank.
+        confirm = model.confirm if isinstance(model, CutAfterRule) else None
+        self._confirm = None if confirm is None else (Pattern(confirm.regex), confirm)
 
     def patterns(self) -> list[Pattern]:
         """The rule's line patterns (matched in bulk by the rule set's PatternBank)."""
@@ -123,7 +126,11 @@ class CompiledRule:
     @property
     def position_dependent(self) -> bool:
         """Whether other lines' removal can change what this rule removes (scope, runs)."""
-        return self.model.where is not None or isinstance(self.model, DropRunRule)
+        return (
+            self.model.where is not None
+            or isinstance(self.model, DropRunRule)
+            or self._confirm is not None  # what follows a marker can change
+        )
 
     def may_fire(self, present: Presence) -> bool:
         """False when no line of the document can match: the rule is skipped whole."""
@@ -249,10 +256,18 @@ class CompiledRule:
         self, paragraphs: list[Paragraph], indices: Sequence[int], test: _LineTest, include: bool
     ) -> None:
         for i in indices:
-            if test(paragraphs[i]):
+            if test(paragraphs[i]) and self._confirmed(paragraphs, i):
                 for p in paragraphs[i if include else i + 1 :]:
                     p.remove(REASON_RULE, self.full_id)
                 return
+
+    def _confirmed(self, paragraphs: list[Paragraph], marker: int) -> bool:
+        if self._confirm is None:
+            return True
+        pattern, confirm = self._confirm
+        after = paragraphs[marker + 1 : marker + 1 + confirm.within]
+        hits = sum(1 for p in after if pattern.search(subject(p, self.match_on)))
+        return hits >= confirm.min
 
     def _strip_text(
         self,

@@ -148,11 +148,29 @@ class DropRule(_Matcher):
     kind: Literal["drop"]
 
 
+class Confirm(_Strict):
+    """What must follow a ``cut_after`` marker for it to cut: at least ``min`` of the next
+    ``within`` kept lines match ``regex`` (a comment heading is followed by signed
+    comments; the same word as a counter under a headline is followed by the article)."""
+
+    regex: Regex
+    within: Annotated[int, Field(ge=1, le=100)] = 12
+    min: Annotated[int, Field(ge=1)] = 2
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Confirm:
+        if self.min > self.within:
+            raise ValueError(f"min ({self.min}) cannot exceed within ({self.within})")
+        return self
+
+
 class CutAfterRule(_Matcher):
-    """From the first marker line (in scope) to the end of the document."""
+    """From the first marker line (in scope, and confirmed when ``confirm`` is given) to
+    the end of the document."""
 
     kind: Literal["cut_after"]
     include_marker: bool = True
+    confirm: Confirm | None = None
 
 
 class StripRule(_RuleBase):

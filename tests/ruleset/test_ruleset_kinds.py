@@ -249,3 +249,29 @@ def test_packs_run_in_priority_order(tmp_path: Path) -> None:
     )
     rs = load_rules([tmp_path])
     assert removed_lines(rs.apply(doc_of("x\n"))) == {1: "early/a"}
+
+
+def test_cut_after_confirm_needs_what_follows_the_marker(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - id: c\n    kind: cut_after\n    why: w\n    exact: [Comments]\n"
+        "    confirm: {regex: 'says:$', within: 3, min: 2}\n",
+    )
+    # A counter under the headline is followed by the article: no cut there. The heading
+    # of the comment section is followed by signed comments: the cut starts at it.
+    text = f"Title\nComments\n{PROSE}\n{PROSE}\nComments\nann says:\nNice.\nbob says:\nNo.\n"
+    assert removed_lines(rs.apply(doc_of(text))) == {n: "t/c" for n in range(5, 10)}
+    # One signature in the window is not enough; a second one beyond it does not count.
+    few = "Title\nComments\nann says:\nNice.\nA reply.\nbob says:\n"
+    assert removed_lines(rs.apply(doc_of(few))) == {}
+
+
+def test_confirm_min_cannot_exceed_within(tmp_path: Path) -> None:
+    with pytest.raises(RuleErrors) as info:
+        pack(
+            tmp_path,
+            "  - id: c\n    kind: cut_after\n    why: w\n    exact: [Comments]\n"
+            "    confirm: {regex: 'x', within: 2, min: 3}\n",
+        )
+    record = info.value.records[0]
+    assert record.field.startswith("rules[0].confirm") and "min (3)" in record.message
