@@ -9,6 +9,7 @@ the document, which is what makes cleaning idempotent (see ``RuleSet.settle``).
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Callable, Sequence, Set
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from dedup.ruleset.models import (
     DropRunRule,
     Rule,
     StripRule,
+    TitleEchoRule,
     Where,
     _Matcher,
 )
@@ -59,9 +61,9 @@ def scope(
     return range(min(where.skip_head, count), count)
 
 
-def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
-    """Index of the last line of the article's running text, or -1: a line that reads as
-    prose with another one at most three lines away, one of the two next to a third. An
+def _running_text(paragraphs: Sequence[Paragraph], min_words: int) -> Callable[[int], bool]:
+    """Whether line ``i`` is part of the article's running text: it reads as prose and has
+    another such line at most three lines away, one of the two next to a third. An
     article's paragraphs come in runs, interrupted by a subheading, a caption or an inline
     box of two lines ("Related" + a headline) at most. A teaser's one-sentence summary
     stands alone between headlines, and so does every summary of a teaser list: prose two
@@ -77,12 +79,62 @@ def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
     def in_run(i: int) -> bool:
         return is_prose(i - 1) or is_prose(i + 1)
 
-    for i in range(count - 1, -1, -1):
-        if is_prose(i) and any(
+    def running(i: int) -> bool:
+        return is_prose(i) and any(
             is_prose(i + d) and (in_run(i) or in_run(i + d)) for d in (-3, -2, -1, 1, 2, 3)
-        ):
+        )
+
+    return running
+
+
+def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
+    """Index of the last line of the article's running text, or -1."""
+    running = _running_text(paragraphs, min_words)
+    for i in range(len(paragraphs) - 1, -1, -1):
+        if running(i):
             return i
     return -1
+
+
+# A page title is "Headline - Site" or "Section | Headline - Site": its longest part is
+# the headline the page prints again above the article.
+_TITLE_PARTS = re.compile(r"\s+[-|–—]\s+")
+
+
+def title_echo_span(
+    paragraphs: Sequence[Paragraph], min_chars: int, body_within: int, min_words: int
+) -> range | None:
+    """The lines strictly between the first line (the page title) and its repeat, or None.
+
+    The repeat is the first later line equal (case-folded) to the whole first line or to
+    its longest part. It counts only when no running text comes before it (the article has
+    not begun; a title listed again under the article is no header's end) and running text
+    starts at most ``body_within`` lines below it (the headline stands over the article; a
+    brief whose own title is listed in the page's footer is left alone)."""
+    if len(paragraphs) < 3:
+        return None
+    first = paragraphs[0].norm
+    titles = [t for t in (first, max(_TITLE_PARTS.split(first), key=len)) if len(t) >= min_chars]
+    if not titles:
+        return None
+    # Most pages have no repeat: compare lengths before case-folding (runs on every page).
+    lengths = {len(t) for t in titles}
+    wanted = {t.casefold() for t in titles}
+    repeat = next(
+        (
+            r
+            for r in range(2, len(paragraphs))
+            if len(paragraphs[r].norm) in lengths and paragraphs[r].norm.casefold() in wanted
+        ),
+        None,
+    )
+    if repeat is None:
+        return None
+    running = _running_text(paragraphs, min_words)
+    if any(running(k) for k in range(1, repeat)):
+        return None
+    below = range(repeat + 1, min(len(paragraphs), repeat + 1 + body_within))
+    return range(1, repeat) if any(running(k) for k in below) else None
 
 
 _LineTest = Callable[[Paragraph], bool]
@@ -128,13 +180,18 @@ class CompiledRule:
         """Whether other lines' removal can change what this rule removes (scope, runs)."""
         return (
             self.model.where is not None
-            or isinstance(self.model, DropRunRule)
+            or isinstance(self.model, DropRunRule | TitleEchoRule)
             or self._confirm is not None  # what follows a marker can change
         )
 
+    @property
+    def compares_lines(self) -> bool:
+        """A rule without a line pattern: it compares lines with each other (title_echo)."""
+        return isinstance(self.model, TitleEchoRule)
+
     def may_fire(self, present: Presence) -> bool:
         """False when no line of the document can match: the rule is skipped whole."""
-        if present.unknown:
+        if present.unknown or self.compares_lines:
             return True
         m = self._matcher
         if m is not None and m.fuzzy:
@@ -171,6 +228,8 @@ class CompiledRule:
         """Which of ``kept_subjects`` (the subjects, see :func:`subject`, of a document's
         kept lines) the line test accepts; ``present`` (built on a superset of those lines)
         narrows down what is tested."""
+        if self.compares_lines:
+            return []
         texts = kept_subjects
         candidates, exact = self._texts_that_may_pass(present)
         if candidates is not None:
@@ -198,8 +257,15 @@ class CompiledRule:
         # another rule or a near-duplicate stage) make a second run remove more.
         paragraphs = [p for p in paragraphs if p.removal is None]
         where = self.model.where if scoped else None
-        in_scope = scope(where, paragraphs, memo)
         model = self.model
+        if isinstance(model, TitleEchoRule):
+            span = title_echo_span(
+                paragraphs, model.min_chars, model.body_within, model.prose_words
+            )
+            for i in span or ():
+                paragraphs[i].remove(REASON_RULE, self.full_id)
+            return
+        in_scope = scope(where, paragraphs, memo)
         if isinstance(model, StripRule):
             # Strip rules have no scope (models.StripRule): position-free, so idempotent.
             self._strip_text(paragraphs, in_scope, model.replace, present)

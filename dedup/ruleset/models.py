@@ -215,7 +215,31 @@ class DropRunRule(_RuleBase):
         return self
 
 
-Rule = Annotated[DropRule | CutAfterRule | StripRule | DropRunRule, Field(discriminator="kind")]
+class TitleEchoRule(_RuleBase):
+    """The page header between a page's first line (its title) and the title's repeat as
+    the headline right above the article's running text (see
+    ``dedup.ruleset.engine.title_echo_span``). Scraped pages print the HTML title first,
+    then the site's menus and teasers, then the headline, byline and text."""
+
+    kind: Literal["title_echo"]
+    # A first line shorter than this (a site name, "Home") is no title to look for.
+    min_chars: PositiveInt = 15
+    # The article's running text starts at most this many lines below the repeat.
+    body_within: PositiveInt = 12
+    # What running text means, as for ``where: {after_prose: N}``.
+    prose_words: PositiveInt = 15
+
+    @field_validator("where")
+    @classmethod
+    def _unscoped(cls, value: Where | None) -> Where | None:
+        if value is not None:
+            raise ValueError("title_echo rules take no where: they find their own span")
+        return value
+
+
+Rule = Annotated[
+    DropRule | CutAfterRule | StripRule | DropRunRule | TitleEchoRule, Field(discriminator="kind")
+]
 
 
 class PackModel(_Strict):

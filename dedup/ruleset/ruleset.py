@@ -202,7 +202,7 @@ class RuleSet:
                 if on not in subjects:
                     subjects[on] = {subject(p, on) for p in kept}
                 texts = rule.matching_texts(subjects[on], present)
-                if texts:
+                if texts or rule.compares_lines:  # those can fire whatever the texts
                     live[rule.full_id] = texts
             doc.meta[LIVE_KEY] = live
         return now - start

@@ -6,7 +6,8 @@ rules only keep 1.000, chrome 0.591; after the idempotence changes (rules see ke
 only) 0.659 / 0.564, then 0.663 / 0.568, then 0.677 / 0.588, with sentence- and lower-case
 menu labels 0.700 / 0.616, with the page footer cut below the last prose line 0.730 / 0.650,
 below the article's running text 0.756 / 0.689, menu runs from four labels 0.776 / 0.708,
-more footer markers 0.841 / 0.801.
+more footer markers 0.841 / 0.801, the page header between the title and its repeat
+0.892 / 0.867.
 The rules of the previous generic pack scored keep 0.835, chrome 0.380 / 0.156.
 """
 
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "tests" / "data" / "quality" / "pages.jsonl"
 
 KEEP_FLOOR = 0.99  # body lines kept: removing article text is the worst error
-CHROME_FLOOR = {False: 0.80, True: 0.76}  # chrome lines removed, by rules_only
+CHROME_FLOOR = {False: 0.86, True: 0.83}  # chrome lines removed, by rules_only
 
 
 @cache

@@ -275,3 +275,37 @@ def test_confirm_min_cannot_exceed_within(tmp_path: Path) -> None:
         )
     record = info.value.records[0]
     assert record.field.startswith("rules[0].confirm") and "min (3)" in record.message
+
+
+ECHO = "  - {id: e, kind: title_echo, why: w}\n"
+HEADLINE = "Council approves the budget for new schools"
+
+
+def test_title_echo_drops_the_header_between_the_title_and_its_repeat(tmp_path: Path) -> None:
+    rs = pack(tmp_path, ECHO)
+    # "Section | Headline - Site": its longest part is printed again over the article.
+    header = "Home\nNews\nA teaser"
+    page = f"Local | {HEADLINE} - The Daily\n{header}\n{HEADLINE}\nBy Ann\n{PROSE}\n{PROSE}\n"
+    doc = rs.apply(doc_of(page))
+    assert removed_lines(doc) == {2: "t/e", 3: "t/e", 4: "t/e"}
+    # On the cleaned text the repeat follows the title at once: nothing more goes.
+    cleaned = "\n".join(p.text for p in doc.kept_paragraphs())
+    assert removed_lines(rs.apply(doc_of(cleaned))) == {}
+
+
+def test_title_echo_needs_the_article_right_below_the_repeat(tmp_path: Path) -> None:
+    rs = pack(tmp_path, ECHO)
+    # The title listed again under the article (running text comes first): no header.
+    listed = f"{HEADLINE}\n{PROSE}\n{PROSE}\nMost read\n{HEADLINE}\n{PROSE}\n{PROSE}\n"
+    assert removed_lines(rs.apply(doc_of(listed))) == {}
+    # A brief (no running text) whose own title its footer lists: left alone.
+    brief = f"{HEADLINE}\nThe mayor resigned.\nMost read\n{HEADLINE}\nAnother story\n"
+    assert removed_lines(rs.apply(doc_of(brief))) == {}
+    # A short first line is no title to look for.
+    assert removed_lines(rs.apply(doc_of(f"Home\nNews\nHome\n{PROSE}\n{PROSE}\n"))) == {}
+
+
+def test_title_echo_takes_no_where(tmp_path: Path) -> None:
+    with pytest.raises(RuleErrors) as info:
+        pack(tmp_path, "  - {id: e, kind: title_echo, why: w, where: {head: 3}}\n")
+    assert info.value.records[0].field == "rules[0].where"
