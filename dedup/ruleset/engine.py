@@ -96,7 +96,7 @@ def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
     return -1
 
 
-# A page title is "Headline - Site" or "Section | Headline - Site": its longest part is
+# A page title is "Headline - Site" or "Section | Headline - Site": one of its parts is
 # the headline the page prints again above the article.
 _TITLE_PARTS = re.compile(r"\s+[-|–—]\s+")
 
@@ -106,35 +106,31 @@ def title_echo_span(
 ) -> range | None:
     """The lines strictly between the first line (the page title) and its repeat, or None.
 
-    The repeat is the first later line equal (case-folded) to the whole first line or to
-    its longest part. It counts only when no running text comes before it (the article has
-    not begun; a title listed again under the article is no header's end) and running text
-    starts at most ``body_within`` lines below it (the headline stands over the article; a
-    brief whose own title is listed in the page's footer is left alone)."""
+    A repeat is a later line equal (case-folded) to the whole first line or to one of its
+    parts. The first repeat with running text starting at most ``body_within`` lines below
+    it counts (the headline stands over the article; a brief whose own title the page's
+    footer lists is left alone), and none once running text has begun above it (a title
+    listed again under the article is no header's end)."""
     if len(paragraphs) < 3:
         return None
     first = paragraphs[0].norm
-    titles = [t for t in (first, max(_TITLE_PARTS.split(first), key=len)) if len(t) >= min_chars]
+    titles = [t for t in (first, *_TITLE_PARTS.split(first)) if len(t) >= min_chars]
     if not titles:
         return None
     # Most pages have no repeat: compare lengths before case-folding (runs on every page).
     lengths = {len(t) for t in titles}
     wanted = {t.casefold() for t in titles}
-    repeat = next(
-        (
-            r
-            for r in range(2, len(paragraphs))
-            if len(paragraphs[r].norm) in lengths and paragraphs[r].norm.casefold() in wanted
-        ),
-        None,
-    )
-    if repeat is None:
-        return None
     running = _running_text(paragraphs, min_words)
-    if any(running(k) for k in range(1, repeat)):
-        return None
-    below = range(repeat + 1, min(len(paragraphs), repeat + 1 + body_within))
-    return range(1, repeat) if any(running(k) for k in below) else None
+    for repeat in range(2, len(paragraphs)):
+        norm = paragraphs[repeat].norm
+        if len(norm) not in lengths or norm.casefold() not in wanted:
+            continue
+        if any(running(k) for k in range(1, repeat)):
+            return None  # the article began before this repeat
+        below = range(repeat + 1, min(len(paragraphs), repeat + 1 + body_within))
+        if any(running(k) for k in below):
+            return range(1, repeat)
+    return None
 
 
 _LineTest = Callable[[Paragraph], bool]
