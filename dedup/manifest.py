@@ -31,6 +31,13 @@ def display_path(path: str | Path) -> str:
         return str(path)
 
 
+def _parameters(config: DedupConfig) -> dict[str, Any]:
+    params = config.public_dict()
+    # The rule folders as the packs' paths are shown: relative under the working directory.
+    params["rules"] = [display_path(p) for p in params.get("rules") or []]
+    return params
+
+
 def counts(documents: Sequence[Document]) -> dict[str, Any]:
     """Documents by status; paragraphs and characters in/kept/removed; removals by reason
     and by rule, in one pass over the paragraphs."""
@@ -101,7 +108,7 @@ def build_manifest(
         "format": FORMAT_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "command": list(command) if command is not None else None,
-        "parameters": config.public_dict(),
+        "parameters": _parameters(config),
         "rules": [{**pack, "path": display_path(pack["path"])} for pack in rule_packs],
         "inputs": inputs(files),
         "counts": {**counts(documents), "text_files": text_files},

@@ -211,3 +211,22 @@ def test_lines_that_differ_in_their_numbers_stay_and_validate(tmp_path: Path) ->
     result = clean([src], tmp_path / "out", build_config({"jobs": 1}))
     assert result.passed, [str(f) for f in result.validation.findings]
     assert _jsonl(tmp_path / "out" / "removed.jsonl") == []
+
+
+def test_manifest_records_rule_folders_like_rule_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under the working directory both are relative (a portable manifest and report);
+    # elsewhere they stay as given.
+    rules = tmp_path / "packs"
+    rules.mkdir()
+    (rules / "p.yaml").write_text(
+        "pack: p\napplies_to: {any: true}\nrules:\n"
+        "  - {id: r, kind: drop, why: w, exact: [Log in]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    clean([SEEDS], tmp_path / "out", build_config({"jobs": 1, "rules": [str(rules)]}))
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["parameters"]["rules"] == ["packs"]
+    assert [r["path"] for r in manifest["rules"]] == ["packs/p.yaml"]
