@@ -27,7 +27,7 @@ from dedup.ruleset.models import (
     _Matcher,
 )
 from dedup.ruleset.patterns import Pattern
-from dedup.text.normalize import normalize, reads_as_prose
+from dedup.text.normalize import normalize, reads_as_prose, word_count
 from dedup.text.tidy import apply_output_form
 
 # Where the running text ends, per document pass: (min_words, kept lines) -> index. Within
@@ -102,7 +102,11 @@ _TITLE_PARTS = re.compile(r"\s+[-|–—]\s+")
 
 
 def title_echo_span(
-    paragraphs: Sequence[Paragraph], min_chars: int, body_within: int, min_words: int
+    paragraphs: Sequence[Paragraph],
+    min_chars: int,
+    body_within: int,
+    prose_words: int,
+    min_words: int = 5,
 ) -> range | None:
     """The lines strictly between the first line (the page title) and its repeat, or None.
 
@@ -114,13 +118,17 @@ def title_echo_span(
     if len(paragraphs) < 3:
         return None
     first = paragraphs[0].norm
-    titles = [t for t in (first, *_TITLE_PARTS.split(first)) if len(t) >= min_chars]
+    titles = [
+        t
+        for t in (first, *_TITLE_PARTS.split(first))
+        if len(t) >= min_chars and word_count(t) >= min_words
+    ]
     if not titles:
         return None
     # Most pages have no repeat: compare lengths before case-folding (runs on every page).
     lengths = {len(t) for t in titles}
     wanted = {t.casefold() for t in titles}
-    running = _running_text(paragraphs, min_words)
+    running = _running_text(paragraphs, prose_words)
     for repeat in range(2, len(paragraphs)):
         norm = paragraphs[repeat].norm
         if len(norm) not in lengths or norm.casefold() not in wanted:
@@ -256,7 +264,7 @@ class CompiledRule:
         model = self.model
         if isinstance(model, TitleEchoRule):
             span = title_echo_span(
-                paragraphs, model.min_chars, model.body_within, model.prose_words
+                paragraphs, model.min_chars, model.body_within, model.prose_words, model.min_words
             )
             for i in span or ():
                 paragraphs[i].remove(REASON_RULE, self.full_id)

@@ -55,7 +55,9 @@ def _echo_span(rule: CompiledRule, doc: Document) -> range | None:
     model = rule.model
     assert isinstance(model, TitleEchoRule)
     fresh = _doc([p.raw for p in doc.paragraphs])  # before the rule removed anything
-    return title_echo_span(fresh.paragraphs, model.min_chars, model.body_within, model.prose_words)
+    return title_echo_span(
+        fresh.paragraphs, model.min_chars, model.body_within, model.prose_words, model.min_words
+    )
 
 
 def run_examples(path: str, rules: Sequence[CompiledRule]) -> list[ExampleResult]:

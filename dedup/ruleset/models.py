@@ -222,8 +222,11 @@ class TitleEchoRule(_RuleBase):
     then the site's menus and teasers, then the headline, byline and text."""
 
     kind: Literal["title_echo"]
-    # A first line shorter than this (a site name, "Home") is no title to look for.
+    # A first line, or part of it, shorter than this or of fewer words is no title to look
+    # for: "Home", or a site name ("The New York Times") that may stand again as a credit
+    # line above the text, with the real headline and lead between.
     min_chars: PositiveInt = 15
+    min_words: PositiveInt = 5
     # The article's running text starts at most this many lines below the repeat.
     body_within: PositiveInt = 12
     # What running text means, as for ``where: {after_prose: N}``.

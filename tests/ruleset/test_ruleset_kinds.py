@@ -301,8 +301,12 @@ def test_title_echo_needs_the_article_right_below_the_repeat(tmp_path: Path) -> 
     # A brief (no running text) whose own title its footer lists: left alone.
     brief = f"{HEADLINE}\nThe mayor resigned.\nMost read\n{HEADLINE}\nAnother story\n"
     assert removed_lines(rs.apply(doc_of(brief))) == {}
-    # A short first line is no title to look for.
+    # A short first line is no title to look for, nor a site name of four words that
+    # stands again as a credit line over the text, below the real headline and lead.
     assert removed_lines(rs.apply(doc_of(f"Home\nNews\nHome\n{PROSE}\n{PROSE}\n"))) == {}
+    masthead = "The Daily Paper Online"
+    page = f"{masthead}\nLog in\n{HEADLINE}\nThe lead.\n{masthead}\n{PROSE}\n{PROSE}\n"
+    assert removed_lines(rs.apply(doc_of(page))) == {}
 
 
 def test_title_echo_takes_no_where(tmp_path: Path) -> None:
