@@ -137,7 +137,9 @@ def title_echo_span(
             return None  # the article began before this repeat
         below = range(repeat + 1, min(len(paragraphs), repeat + 1 + body_within))
         if any(running(k) for k in below):
-            return range(1, repeat)
+            # One line between is more likely a lead under the title, the headline printed
+            # again as the photo's caption, than a header.
+            return range(1, repeat) if repeat > 2 else None
     return None
 
 

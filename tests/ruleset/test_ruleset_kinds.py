@@ -304,6 +304,10 @@ def test_title_echo_needs_the_article_right_below_the_repeat(tmp_path: Path) -> 
     # A short first line is no title to look for, nor a site name of four words that
     # stands again as a credit line over the text, below the real headline and lead.
     assert removed_lines(rs.apply(doc_of(f"Home\nNews\nHome\n{PROSE}\n{PROSE}\n"))) == {}
+    # One line between the title and its repeat is a lead, the headline repeated as the
+    # photo's caption.
+    lead = f"{HEADLINE}\nA short lead\n{HEADLINE}\n{PROSE}\n{PROSE}\n"
+    assert removed_lines(rs.apply(doc_of(lead))) == {}
     masthead = "The Daily Paper Online"
     page = f"{masthead}\nLog in\n{HEADLINE}\nThe lead.\n{masthead}\n{PROSE}\n{PROSE}\n"
     assert removed_lines(rs.apply(doc_of(page))) == {}
