@@ -101,41 +101,35 @@ def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
 _TITLE_PARTS = re.compile(r"\s+[-|–—]\s+")
 
 
-def title_echo_span(
-    paragraphs: Sequence[Paragraph],
-    min_chars: int,
-    body_within: int,
-    prose_words: int,
-    min_words: int = 5,
-) -> range | None:
+def title_echo_span(paragraphs: Sequence[Paragraph], rule: TitleEchoRule) -> range | None:
     """The lines strictly between the first line (the page title) and its repeat, or None.
 
     A repeat is a later line equal (case-folded) to the whole first line or to one of its
-    parts. The first repeat with running text starting at most ``body_within`` lines below
-    it counts (the headline stands over the article; a brief whose own title the page's
-    footer lists is left alone), and none once running text has begun above it (a title
-    listed again under the article is no header's end)."""
+    parts. The first repeat with running text starting at most ``rule.body_within`` lines
+    below it counts (the headline stands over the article; a brief whose own title the
+    page's footer lists is left alone), and none once running text has begun above it (a
+    title listed again under the article is no header's end)."""
     if len(paragraphs) < 3:
         return None
     first = paragraphs[0].norm
     titles = [
         t
         for t in (first, *_TITLE_PARTS.split(first))
-        if len(t) >= min_chars and word_count(t) >= min_words
+        if len(t) >= rule.min_chars and word_count(t) >= rule.min_words
     ]
     if not titles:
         return None
     # Most pages have no repeat: compare lengths before case-folding (runs on every page).
     lengths = {len(t) for t in titles}
     wanted = {t.casefold() for t in titles}
-    running = _running_text(paragraphs, prose_words)
+    running = _running_text(paragraphs, rule.prose_words)
     for repeat in range(2, len(paragraphs)):
         norm = paragraphs[repeat].norm
         if len(norm) not in lengths or norm.casefold() not in wanted:
             continue
         if any(running(k) for k in range(1, repeat)):
             return None  # the article began before this repeat
-        below = range(repeat + 1, min(len(paragraphs), repeat + 1 + body_within))
+        below = range(repeat + 1, min(len(paragraphs), repeat + 1 + rule.body_within))
         if any(running(k) for k in below):
             # One line between is more likely a lead under the title, the headline printed
             # again as the photo's caption, than a header.
@@ -265,10 +259,7 @@ class CompiledRule:
         where = self.model.where if scoped else None
         model = self.model
         if isinstance(model, TitleEchoRule):
-            span = title_echo_span(
-                paragraphs, model.min_chars, model.body_within, model.prose_words, model.min_words
-            )
-            for i in span or ():
+            for i in title_echo_span(paragraphs, model) or ():
                 paragraphs[i].remove(REASON_RULE, self.full_id)
             return
         in_scope = scope(where, paragraphs, memo)

@@ -51,15 +51,6 @@ def _run(rule: CompiledRule, example: str | list[str]) -> Document:
     return doc
 
 
-def _echo_span(rule: CompiledRule, doc: Document) -> range | None:
-    model = rule.model
-    assert isinstance(model, TitleEchoRule)
-    fresh = _doc([p.raw for p in doc.paragraphs])  # before the rule removed anything
-    return title_echo_span(
-        fresh.paragraphs, model.min_chars, model.body_within, model.prose_words, model.min_words
-    )
-
-
 def run_examples(path: str, rules: Sequence[CompiledRule]) -> list[ExampleResult]:
     results: list[ExampleResult] = []
     for rule in rules:
@@ -73,15 +64,15 @@ def run_examples(path: str, rules: Sequence[CompiledRule]) -> list[ExampleResult
 
         for j, example in enumerate(ex.drop):
             doc = _run(rule, example)
-            kept = [p.raw for p in doc.paragraphs if p.kept]
-            if rule.compares_lines:
+            if isinstance(rule.model, TitleEchoRule):
                 # The first line and the lines from its repeat on stay by design: the
                 # example passes when everything in between, and only that, went.
-                span = _echo_span(rule, doc)
+                span = title_echo_span(_doc(_lines(example)).paragraphs, rule.model)
                 gone = [i for i, p in enumerate(doc.paragraphs) if not p.kept]
                 ok = span is not None and gone == list(span)
                 result("drop", j, str(example), ok, "" if ok else f"removed: {gone!r}")
                 continue
+            kept = [p.raw for p in doc.paragraphs if p.kept]
             result(
                 "drop",
                 j,
