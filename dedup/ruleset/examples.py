@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dedup.model import Document, Paragraph
-from dedup.ruleset.engine import CompiledRule, title_echo_span
+from dedup.ruleset.engine import CompiledRule
+from dedup.ruleset.layout import title_echo_span
 from dedup.ruleset.models import TitleEchoRule
 from dedup.text.normalize import normalize
 

@@ -34,7 +34,7 @@ class _Strict(BaseModel):
 class Where(_Strict):
     """Scope: the first ``head`` / last ``tail`` paragraphs, all but the first
     ``skip_head``, or the paragraphs below the article's running text (``after_prose``: the
-    minimum word count of a prose line, see ``dedup.ruleset.engine.scope``).
+    minimum word count of a prose line, see ``dedup.ruleset.layout.scope``).
 
     Positions count the paragraphs still kept when the rule runs (docs/rules.md).
     """
@@ -218,7 +218,7 @@ class DropRunRule(_RuleBase):
 class TitleEchoRule(_RuleBase):
     """The page header between a page's first line (its title) and the title's repeat as
     the headline right above the article's running text (see
-    ``dedup.ruleset.engine.title_echo_span``). Scraped pages print the HTML title first,
+    ``dedup.ruleset.layout.title_echo_span``). Scraped pages print the HTML title first,
     then the site's menus and teasers, then the headline, byline and text."""
 
     kind: Literal["title_echo"]

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from dedup.model import REASON_EMPTY, REASON_RULE, Document, Paragraph
-from dedup.ruleset.engine import Applicability, CompiledRule, RunningTextMemo
+from dedup.ruleset.engine import Applicability, CompiledRule
 from dedup.ruleset.examples import ExampleResult, run_examples
+from dedup.ruleset.layout import RunningTextMemo
 from dedup.ruleset.loader import LoadedPack, load_packs
 from dedup.ruleset.matching import Presence, subject
 from dedup.ruleset.patterns import Pattern, PatternBank

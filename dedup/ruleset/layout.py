@@ -1,0 +1,119 @@
+"""Where the article runs on a page: the paragraphs a rule's ``where`` scope covers, the
+article's running text that ``after_prose`` counts from, and the page header between the
+title and its repeat (the ``title_echo`` kind). Pure functions of the kept paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from dedup.model import Paragraph
+from dedup.ruleset.models import TitleEchoRule, Where
+from dedup.text.normalize import reads_as_prose, word_count
+
+# Where the running text ends, per document pass: (min_words, kept lines) -> index. Within
+# one pass lines are only ever removed, so the same number of kept lines is the same lines.
+RunningTextMemo = dict[tuple[int, int], int]
+
+
+def scope(
+    where: Where | None, paragraphs: Sequence[Paragraph], memo: RunningTextMemo | None = None
+) -> range:
+    """Indices of the paragraphs a rule may look at (``paragraphs``: the kept ones)."""
+    count = len(paragraphs)
+    if where is None:
+        return range(count)
+    if where.head is not None:
+        return range(min(where.head, count))
+    if where.tail is not None:
+        return range(max(0, count - where.tail), count)
+    if where.after_prose is not None:
+        key = (where.after_prose, count)
+        if memo is not None and key in memo:
+            last = memo[key]
+        else:
+            last = _last_running_text(paragraphs, where.after_prose)
+            if memo is not None:
+                memo[key] = last
+        # No running text: the article's end is unknown (a short brief is all short
+        # lines); nothing is in scope rather than everything.
+        return range(last + 1, count) if last >= 0 else range(0)
+    assert where.skip_head is not None
+    return range(min(where.skip_head, count), count)
+
+
+def _running_text(paragraphs: Sequence[Paragraph], min_words: int) -> Callable[[int], bool]:
+    """Whether line ``i`` is part of the article's running text: it reads as prose and has
+    another such line at most three lines away, one of the two next to a third. An
+    article's paragraphs come in runs, interrupted by a subheading, a caption or an inline
+    box of two lines ("Related" + a headline) at most. A teaser's one-sentence summary
+    stands alone between headlines, and so does every summary of a teaser list: prose two
+    lines apart, but never two prose lines in a row."""
+    count = len(paragraphs)
+    prose: dict[int, bool] = {}
+
+    def is_prose(i: int) -> bool:
+        if i not in prose:
+            prose[i] = 0 <= i < count and reads_as_prose(paragraphs[i].norm, min_words)
+        return prose[i]
+
+    def in_run(i: int) -> bool:
+        return is_prose(i - 1) or is_prose(i + 1)
+
+    def running(i: int) -> bool:
+        return is_prose(i) and any(
+            is_prose(i + d) and (in_run(i) or in_run(i + d)) for d in (-3, -2, -1, 1, 2, 3)
+        )
+
+    return running
+
+
+def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
+    """Index of the last line of the article's running text, or -1."""
+    running = _running_text(paragraphs, min_words)
+    for i in range(len(paragraphs) - 1, -1, -1):
+        if running(i):
+            return i
+    return -1
+
+
+# A page title is "Headline - Site" or "Section | Headline - Site": one of its parts is
+# the headline the page prints again above the article.
+_TITLE_PARTS = re.compile(r"\s+[-|–—]\s+")
+
+
+def title_echo_span(paragraphs: Sequence[Paragraph], rule: TitleEchoRule) -> range | None:
+    """The lines strictly between the first line (the page title) and its repeat, or None.
+
+    A repeat is a later line equal (case-folded) to the whole first line or to one of its
+    parts. The first repeat with running text starting at most ``rule.body_within`` lines
+    below it counts (the headline stands over the article; a brief whose own title the
+    page's footer lists is left alone), and none once running text has begun above it (a
+    title listed again under the article is no header's end)."""
+    if len(paragraphs) < 3:
+        return None
+    first = paragraphs[0].norm
+    titles = [
+        t
+        for t in (first, *_TITLE_PARTS.split(first))
+        if len(t) >= rule.min_chars and word_count(t) >= rule.min_words
+    ]
+    if not titles:
+        return None
+    # Most pages have no repeat: compare lengths before case-folding (runs on every page).
+    lengths = {len(t) for t in titles}
+    wanted = {t.casefold() for t in titles}
+    running = _running_text(paragraphs, rule.prose_words)
+    for repeat in range(2, len(paragraphs)):
+        norm = paragraphs[repeat].norm
+        if len(norm) not in lengths or norm.casefold() not in wanted:
+            continue
+        if any(running(k) for k in range(1, repeat)):
+            return None  # the article began before this repeat
+        below = range(repeat + 1, min(len(paragraphs), repeat + 1 + rule.body_within))
+        if any(running(k) for k in below):
+            # One line between is more likely a lead under the title, the headline printed
+            # again as the photo's caption, than a header.
+            return range(1, repeat) if repeat > 2 else None
+    return None
