@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence, Set
 from urllib.parse import urlsplit
 
 from dedup.model import REASON_EMPTY, REASON_RULE, Document, Edit, Paragraph
-from dedup.ruleset.layout import RunningTextMemo, scope, title_echo_span
+from dedup.ruleset.layout import RunningTextMemo, header_above_span, scope, title_echo_span
 from dedup.ruleset.matching import LineMatcher, Presence, regex_pattern, subject
 from dedup.ruleset.models import (
     AppliesTo,
     CutAfterRule,
     DropRule,
     DropRunRule,
+    HeaderAboveRule,
     Rule,
     StripRule,
     TitleEchoRule,
@@ -72,7 +73,7 @@ class CompiledRule:
         """Whether other lines' removal can change what this rule removes (scope, runs)."""
         return (
             self.model.where is not None
-            or isinstance(self.model, DropRunRule | TitleEchoRule)
+            or isinstance(self.model, DropRunRule | TitleEchoRule | HeaderAboveRule)
             or self._confirm is not None  # what follows a marker can change
         )
 
@@ -155,6 +156,12 @@ class CompiledRule:
                 paragraphs[i].remove(REASON_RULE, self.full_id)
             return
         in_scope = scope(where, paragraphs, memo)
+        if isinstance(model, HeaderAboveRule):
+            indices, test = self._lines_to_test(paragraphs, in_scope, present, known)
+            anchors = [i for i in indices if test(paragraphs[i])]
+            for i in header_above_span(paragraphs, model, anchors) or ():
+                paragraphs[i].remove(REASON_RULE, self.full_id)
+            return
         if isinstance(model, StripRule):
             # Strip rules have no scope (models.StripRule): position-free, so idempotent.
             self._strip_text(paragraphs, in_scope, model.replace, present)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from dedup.model import Paragraph
-from dedup.ruleset.models import TitleEchoRule, Where
+from dedup.ruleset.models import HeaderAboveRule, TitleEchoRule, Where
 from dedup.text.normalize import reads_as_prose, word_count
 
 # Where the running text ends, per document pass: (min_words, kept lines) -> index. Within
@@ -116,4 +116,49 @@ def title_echo_span(paragraphs: Sequence[Paragraph], rule: TitleEchoRule) -> ran
             # One line between is more likely a lead under the title, the headline printed
             # again as the photo's caption, than a header.
             return range(1, repeat) if repeat > 2 else None
+    return None
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _words(norm: str) -> set[str]:
+    return set(_WORDS.findall(norm.casefold()))
+
+
+def header_above_span(
+    paragraphs: Sequence[Paragraph], rule: HeaderAboveRule, anchors: Sequence[int]
+) -> range | None:
+    """The lines strictly between the first line (the page title) and the headline over an
+    anchor, or None.
+
+    ``anchors``: the kept lines the rule's line test accepts (bylines, datelines), in
+    order. The first one with running text starting at most ``rule.body_within`` lines
+    below it counts, and none once running text has begun above it (a byline under the
+    article, or over a second story, is no header's end). The headline is the topmost of
+    the ``rule.search_above`` lines over the anchor (and over anchors right above it: a
+    byline over a dateline) whose words are mostly the title's: a headline printed a
+    little differently from the HTML title, with the standfirst and author lines below
+    it. No such line, no header: what the headline is stays unknown."""
+    if not anchors or len(paragraphs) < 3:
+        return None
+    title = _words(paragraphs[0].norm)
+    running = _running_text(paragraphs, rule.prose_words)
+    anchor_set = set(anchors)
+    checked = 0
+    for anchor in anchors:
+        if any(running(k) for k in range(checked, anchor)):
+            return None  # the article began above this anchor
+        checked = anchor
+        below = range(anchor + 1, min(len(paragraphs), anchor + 1 + rule.body_within))
+        if not any(running(k) for k in below):
+            continue
+        top = anchor
+        while top - 1 in anchor_set:
+            top -= 1
+        for k in range(max(1, top - rule.search_above), top):
+            words = _words(paragraphs[k].norm)
+            if len(words) >= rule.min_words and len(words & title) >= rule.overlap * len(words):
+                return range(1, k) if k - 1 >= rule.min_lines else None
+        return None
     return None

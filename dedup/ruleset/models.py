@@ -240,8 +240,38 @@ class TitleEchoRule(_RuleBase):
         return value
 
 
+class HeaderAboveRule(_Matcher):
+    """The page header above the headline, found from below: the rule's line test finds an
+    anchor (a byline, a dateline) with the article's running text right under it, and the
+    headline just above it by its words, mostly the title's; the lines between the page's
+    first line and the headline go (see
+    ``dedup.ruleset.layout.header_above_span``). For pages whose headline is not their
+    title's repeat, which ``title_echo`` needs."""
+
+    kind: Literal["header_above"]
+    # Lines over the anchor where the headline is looked for (standfirst, author lines).
+    search_above: Annotated[int, Field(ge=1, le=12)] = 5
+    # The headline: at least this many distinct words, and this share of them in the title.
+    min_words: PositiveInt = 4
+    overlap: Annotated[float, Field(gt=0, le=1)] = 0.6
+    # The article's running text starts at most this many lines below the anchor.
+    body_within: PositiveInt = 6
+    # What running text means, as for ``where: {after_prose: N}``.
+    prose_words: PositiveInt = 15
+    # Fewer lines between the first line and the headline are left: a lead, a caption.
+    min_lines: PositiveInt = 2
+
+    @field_validator("where")
+    @classmethod
+    def _unscoped(cls, value: Where | None) -> Where | None:
+        if value is not None:
+            raise ValueError("header_above rules take no where: they find their own span")
+        return value
+
+
 Rule = Annotated[
-    DropRule | CutAfterRule | StripRule | DropRunRule | TitleEchoRule, Field(discriminator="kind")
+    DropRule | CutAfterRule | StripRule | DropRunRule | TitleEchoRule | HeaderAboveRule,
+    Field(discriminator="kind"),
 ]
 
 

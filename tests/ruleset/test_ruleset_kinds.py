@@ -317,3 +317,47 @@ def test_title_echo_takes_no_where(tmp_path: Path) -> None:
     with pytest.raises(RuleErrors) as info:
         pack(tmp_path, "  - {id: e, kind: title_echo, why: w, where: {head: 3}}\n")
     assert info.value.records[0].field == "rules[0].where"
+
+
+ABOVE = "  - {id: h, kind: header_above, why: w, regex: ['^By [A-Z]\\w+ [A-Z]\\w+$']}\n"
+
+
+def test_header_above_drops_the_header_over_a_headline_that_differs_from_the_title(
+    tmp_path: Path,
+) -> None:
+    rs = pack(tmp_path, ABOVE)
+    # The H1 is worded differently from the HTML title; the byline under it, with the
+    # article right below, says where the header ends. The standfirst stays.
+    page = (
+        f"{HEADLINE} - The Daily\nHome\nNews\nA teaser\n"
+        "Council budget approved for new schools\nThe vote was close.\nBy Ann Lee\n"
+        f"{PROSE}\n{PROSE}\n"
+    )
+    doc = rs.apply(doc_of(page))
+    assert removed_lines(doc) == {2: "t/h", 3: "t/h", 4: "t/h"}
+    cleaned = "\n".join(p.text for p in doc.kept_paragraphs())
+    assert removed_lines(rs.apply(doc_of(cleaned))) == {}
+
+
+def test_header_above_leaves_pages_it_cannot_read(tmp_path: Path) -> None:
+    rs = pack(tmp_path, ABOVE)
+    header = "Home\nNews\nA teaser\n"
+    # No line over the byline shares the title's words: the headline is unknown.
+    unknown = f"{HEADLINE}\n{header}Mayor resigns\nBy Ann Lee\n{PROSE}\n{PROSE}\n"
+    assert removed_lines(rs.apply(doc_of(unknown))) == {}
+    # A byline over a second story, under the article's running text.
+    below = f"{HEADLINE}\n{PROSE}\n{PROSE}\n{header}{HEADLINE}\nBy Ann Lee\n{PROSE}\n{PROSE}\n"
+    assert removed_lines(rs.apply(doc_of(below))) == {}
+    # A byline with no running text under it (a teaser's credit).
+    teaser = f"{HEADLINE}\n{header}{HEADLINE}\nBy Ann Lee\nMost read\nAnother story\n"
+    assert removed_lines(rs.apply(doc_of(teaser))) == {}
+    # The seeds' shape: title, byline, text. One line between is a lead.
+    assert removed_lines(rs.apply(doc_of(f"{HEADLINE}\nBy Ann Lee\n{PROSE}\n{PROSE}\n"))) == {}
+    lead = f"{HEADLINE}\nA short lead\n{HEADLINE}\nBy Ann Lee\n{PROSE}\n{PROSE}\n"
+    assert removed_lines(rs.apply(doc_of(lead))) == {}
+
+
+def test_header_above_takes_no_where(tmp_path: Path) -> None:
+    with pytest.raises(RuleErrors) as info:
+        pack(tmp_path, ABOVE.replace("why: w,", "why: w, where: {head: 3},"))
+    assert info.value.records[0].field == "rules[0].where"
