@@ -69,8 +69,12 @@ def apply_document_stages_batch(
         live = [i for i, d in enumerate(docs) if d.status != "rejected"]
         if not live:
             break
-        if isinstance(stage, BatchDocumentStage):
-            for i, doc in zip(live, stage.process_batch([docs[i] for i in live]), strict=True):
+        # What isinstance(stage, BatchDocumentStage) asks, without a runtime Protocol
+        # check: that one walks every member of the protocol (~0.17 ms a call, 2% of
+        # the map at one call per stage per batch).
+        process_batch = getattr(stage, "process_batch", None)
+        if process_batch is not None:
+            for i, doc in zip(live, process_batch([docs[i] for i in live]), strict=True):
                 docs[i] = doc
         else:
             for i in live:

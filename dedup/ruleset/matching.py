@@ -85,7 +85,7 @@ class Presence:
         self.by_pattern: dict[int, set[str]] = {}
         self.texts: set[str] = set()
         self.unknown = False
-        self._folded: set[str] | None = None
+        self._folded: dict[str, list[str]] | None = None
         for p in paragraphs:
             self.add(p)
 
@@ -119,7 +119,9 @@ class Presence:
             found.update(self.texts_with(r))
         if matcher.exact:
             if matcher.ignore_case:
-                found.update(t for t in self.texts if t.casefold() in matcher.exact)
+                folded = self._by_folded()
+                for key in folded.keys() & matcher.exact:
+                    found.update(folded[key])
             else:
                 found.update(matcher.exact & self.texts)
         return found
@@ -128,7 +130,15 @@ class Presence:
         if not matcher.exact:
             return False
         if matcher.ignore_case:
-            if self._folded is None:
-                self._folded = {t.casefold() for t in self.texts}
-            return not matcher.exact.isdisjoint(self._folded)
+            return not self._by_folded().keys().isdisjoint(matcher.exact)
         return not matcher.exact.isdisjoint(self.texts)
+
+    def _by_folded(self) -> dict[str, list[str]]:
+        """Case-folded text -> the texts that fold to it, built once per document (each
+        case-insensitive exact rule otherwise folded every text again)."""
+        if self._folded is None:
+            folded: dict[str, list[str]] = {}
+            for text in self.texts:
+                folded.setdefault(text.casefold(), []).append(text)
+            self._folded = folded
+        return self._folded
