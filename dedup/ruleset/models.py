@@ -7,7 +7,7 @@ load time, so a pack that loads is a pack that runs.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -215,7 +215,23 @@ class DropRunRule(_RuleBase):
         return self
 
 
-class TitleEchoRule(_RuleBase):
+class _PageHeaderRule(_RuleBase):
+    """A kind that finds the page header itself, from where the article's running text
+    starts: it takes no ``where``."""
+
+    # What running text means, as for ``where: {after_prose: N}``.
+    prose_words: PositiveInt = 15
+
+    @field_validator("where")
+    @classmethod
+    def _unscoped(cls, value: Where | None) -> Where | None:
+        if value is not None:
+            kind = get_args(cls.model_fields["kind"].annotation)[0]
+            raise ValueError(f"{kind} rules take no where: they find their own span")
+        return value
+
+
+class TitleEchoRule(_PageHeaderRule):
     """The page header between a page's first line (its title) and the title's repeat as
     the headline right above the article's running text (see
     ``dedup.ruleset.layout.title_echo_span``). Scraped pages print the HTML title first,
@@ -229,18 +245,9 @@ class TitleEchoRule(_RuleBase):
     min_words: PositiveInt = 5
     # The article's running text starts at most this many lines below the repeat.
     body_within: PositiveInt = 12
-    # What running text means, as for ``where: {after_prose: N}``.
-    prose_words: PositiveInt = 15
-
-    @field_validator("where")
-    @classmethod
-    def _unscoped(cls, value: Where | None) -> Where | None:
-        if value is not None:
-            raise ValueError("title_echo rules take no where: they find their own span")
-        return value
 
 
-class HeaderAboveRule(_Matcher):
+class HeaderAboveRule(_Matcher, _PageHeaderRule):
     """The page header above the headline, found from below: the rule's line test finds an
     anchor (a byline, a dateline) with the article's running text right under it, and the
     headline just above it by its words, mostly the title's; the lines between the page's
@@ -256,17 +263,8 @@ class HeaderAboveRule(_Matcher):
     overlap: Annotated[float, Field(gt=0, le=1)] = 0.6
     # The article's running text starts at most this many lines below the anchor.
     body_within: PositiveInt = 6
-    # What running text means, as for ``where: {after_prose: N}``.
-    prose_words: PositiveInt = 15
     # Fewer lines between the first line and the headline are left: a lead, a caption.
     min_lines: PositiveInt = 2
-
-    @field_validator("where")
-    @classmethod
-    def _unscoped(cls, value: Where | None) -> Where | None:
-        if value is not None:
-            raise ValueError("header_above rules take no where: they find their own span")
-        return value
 
 
 Rule = Annotated[

@@ -278,19 +278,8 @@ def test_confirm_min_cannot_exceed_within(tmp_path: Path) -> None:
 
 
 ECHO = "  - {id: e, kind: title_echo, why: w}\n"
+ABOVE = "  - {id: h, kind: header_above, why: w, regex: ['^By [A-Z]\\w+ [A-Z]\\w+$']}\n"
 HEADLINE = "Council approves the budget for new schools"
-
-
-def test_title_echo_drops_the_header_between_the_title_and_its_repeat(tmp_path: Path) -> None:
-    rs = pack(tmp_path, ECHO)
-    # "Section | Headline - Site": its longest part is printed again over the article.
-    header = "Home\nNews\nA teaser"
-    page = f"Local | {HEADLINE} - The Daily\n{header}\n{HEADLINE}\nBy Ann\n{PROSE}\n{PROSE}\n"
-    doc = rs.apply(doc_of(page))
-    assert removed_lines(doc) == {2: "t/e", 3: "t/e", 4: "t/e"}
-    # On the cleaned text the repeat follows the title at once: nothing more goes.
-    cleaned = "\n".join(p.text for p in doc.kept_paragraphs())
-    assert removed_lines(rs.apply(doc_of(cleaned))) == {}
 
 
 def test_title_echo_needs_the_article_right_below_the_repeat(tmp_path: Path) -> None:
@@ -313,28 +302,32 @@ def test_title_echo_needs_the_article_right_below_the_repeat(tmp_path: Path) -> 
     assert removed_lines(rs.apply(doc_of(page))) == {}
 
 
-def test_title_echo_takes_no_where(tmp_path: Path) -> None:
-    with pytest.raises(RuleErrors) as info:
-        pack(tmp_path, "  - {id: e, kind: title_echo, why: w, where: {head: 3}}\n")
-    assert info.value.records[0].field == "rules[0].where"
-
-
-ABOVE = "  - {id: h, kind: header_above, why: w, regex: ['^By [A-Z]\\w+ [A-Z]\\w+$']}\n"
-
-
-def test_header_above_drops_the_header_over_a_headline_that_differs_from_the_title(
-    tmp_path: Path,
-) -> None:
-    rs = pack(tmp_path, ABOVE)
+PAGE_HEADERS = {
+    # "Section | Headline - Site": its longest part is printed again over the article.
+    "title_echo": (
+        ECHO,
+        f"Local | {HEADLINE} - The Daily\nHome\nNews\nA teaser\n{HEADLINE}\nBy Ann\n",
+    ),
     # The H1 is worded differently from the HTML title; the byline under it, with the
     # article right below, says where the header ends. The standfirst stays.
-    page = (
+    "header_above": (
+        ABOVE,
         f"{HEADLINE} - The Daily\nHome\nNews\nA teaser\n"
-        "Council budget approved for new schools\nThe vote was close.\nBy Ann Lee\n"
-        f"{PROSE}\n{PROSE}\n"
-    )
-    doc = rs.apply(doc_of(page))
-    assert removed_lines(doc) == {2: "t/h", 3: "t/h", 4: "t/h"}
+        "Council budget approved for new schools\nThe vote was close.\nBy Ann Lee\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", PAGE_HEADERS)
+def test_page_header_kinds_drop_the_header_and_nothing_more_on_a_rerun(
+    tmp_path: Path, kind: str
+) -> None:
+    rule, top = PAGE_HEADERS[kind]
+    rs = pack(tmp_path, rule)
+    doc = rs.apply(doc_of(f"{top}{PROSE}\n{PROSE}\n"))
+    rule_id = "t/e" if rule == ECHO else "t/h"
+    assert removed_lines(doc) == {2: rule_id, 3: rule_id, 4: rule_id}
+    # On the cleaned text the headline follows the title at once: nothing more goes.
     cleaned = "\n".join(p.text for p in doc.kept_paragraphs())
     assert removed_lines(rs.apply(doc_of(cleaned))) == {}
 
@@ -342,22 +335,28 @@ def test_header_above_drops_the_header_over_a_headline_that_differs_from_the_tit
 def test_header_above_leaves_pages_it_cannot_read(tmp_path: Path) -> None:
     rs = pack(tmp_path, ABOVE)
     header = "Home\nNews\nA teaser\n"
-    # No line over the byline shares the title's words: the headline is unknown.
-    unknown = f"{HEADLINE}\n{header}Mayor resigns\nBy Ann Lee\n{PROSE}\n{PROSE}\n"
-    assert removed_lines(rs.apply(doc_of(unknown))) == {}
-    # A byline over a second story, under the article's running text.
-    below = f"{HEADLINE}\n{PROSE}\n{PROSE}\n{header}{HEADLINE}\nBy Ann Lee\n{PROSE}\n{PROSE}\n"
-    assert removed_lines(rs.apply(doc_of(below))) == {}
-    # A byline with no running text under it (a teaser's credit).
-    teaser = f"{HEADLINE}\n{header}{HEADLINE}\nBy Ann Lee\nMost read\nAnother story\n"
-    assert removed_lines(rs.apply(doc_of(teaser))) == {}
-    # The seeds' shape: title, byline, text. One line between is a lead.
-    assert removed_lines(rs.apply(doc_of(f"{HEADLINE}\nBy Ann Lee\n{PROSE}\n{PROSE}\n"))) == {}
-    lead = f"{HEADLINE}\nA short lead\n{HEADLINE}\nBy Ann Lee\n{PROSE}\n{PROSE}\n"
-    assert removed_lines(rs.apply(doc_of(lead))) == {}
+    body = f"{PROSE}\n{PROSE}\n"
+    pages = {
+        # No line over the byline shares the title's words: the headline is unknown.
+        "no headline": f"{HEADLINE}\n{header}Mayor resigns\nBy Ann Lee\n{body}",
+        # A byline over a second story, under the article's running text.
+        "second story": f"{HEADLINE}\n{body}{header}{HEADLINE}\nBy Ann Lee\n{body}",
+        # A byline with no running text under it (a teaser's credit).
+        "teaser": f"{HEADLINE}\n{header}{HEADLINE}\nBy Ann Lee\nMost read\nAnother story\n",
+        # The seeds' shape: title, byline, text.
+        "title first": f"{HEADLINE}\nBy Ann Lee\n{body}",
+        # One line between the title and the headline is a lead.
+        "lead": f"{HEADLINE}\nA short lead\n{HEADLINE}\nBy Ann Lee\n{body}",
+    }
+    for name, page in pages.items():
+        assert removed_lines(rs.apply(doc_of(page))) == {}, name
 
 
-def test_header_above_takes_no_where(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", PAGE_HEADERS)
+def test_page_header_kinds_take_no_where(tmp_path: Path, kind: str) -> None:
+    rule, _ = PAGE_HEADERS[kind]
     with pytest.raises(RuleErrors) as info:
-        pack(tmp_path, ABOVE.replace("why: w,", "why: w, where: {head: 3},"))
-    assert info.value.records[0].field == "rules[0].where"
+        pack(tmp_path, rule.replace("why: w", "why: w, where: {head: 3}"))
+    record = info.value.records[0]
+    assert record.field == "rules[0].where"
+    assert record.message.startswith(f"{kind} rules take no where")
