@@ -126,17 +126,18 @@ class RunIndex:
         """Store the run's kept documents (unless read only); returns how many were new."""
         if not self.update:
             return 0
-        known = self.store.file_stats()
-        entries = []
+        kept = []
         for doc in documents:
             view = _engine_view(doc) if doc.status == "kept" else None
-            if view is None:
-                continue
-            key = self._keys.get(doc.doc_id) or run_key(doc.doc_id, content_sha256(doc))
+            if view is not None:
+                key = self._keys.get(doc.doc_id) or run_key(doc.doc_id, content_sha256(doc))
+                kept.append((doc, key, view))
+        known = self.store.stored([key for _, key, _ in kept])
+        entries = []
+        for doc, key, (norms, keys) in kept:
             if key in known:
                 self.already += 1
                 continue
-            norms, keys = view
             size = sum(len(p.raw.encode("utf-8", "surrogateescape")) for p in doc.paragraphs)
             sha = key[len(RUN_PREFIX) :].split("/", 1)[0]
             entries.append(Entry(key, size, 0, sha, title=doc.title, norms=norms, keys=keys))

@@ -153,6 +153,12 @@ class IndexStore:
         if str(mode).lower() != "wal":
             log.warning("%s: SQLite journal mode is %s, not WAL", self.path, mode)
         c.execute("PRAGMA synchronous=NORMAL")
+        # Band and line keys are random: each insert or lookup lands on another B-tree
+        # page. SQLite's default 2 MB page cache made a run's inserts re-read pages from
+        # the OS; 64 MiB (filled only as pages are read) holds the hot inner pages of an
+        # index of millions of rows. Measured: adding 6,830 documents to a 100 MB index
+        # 1.49 -> 1.29 s.
+        c.execute("PRAGMA cache_size=-65536")
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "meta" not in tables:
             raise IndexError_(
@@ -249,11 +255,31 @@ class IndexStore:
     # --- documents --------------------------------------------------------------------
 
     def file_stats(self) -> dict[str, tuple[int, int]]:
-        """``path -> (size, mtime_ns)`` of every stored file (read from a covering index,
-        so the rows with their text are not touched)."""
+        """``path -> (size, mtime_ns)`` of every stored corpus file, not the documents of
+        ``dedup clean --index`` runs (read from a covering index, so the rows with their
+        text are not touched; the run documents, which can be millions, are skipped by
+        the index's path order: their paths all start with RUN_PREFIX)."""
+        after = RUN_PREFIX[:-1] + chr(ord(RUN_PREFIX[-1]) + 1)  # "/run0": past "/run/..."
         with guard(self.path):
-            rows = self.conn.execute("SELECT path, size, mtime_ns FROM docs INDEXED BY docs_stat")
+            rows = self.conn.execute(
+                "SELECT path, size, mtime_ns FROM docs INDEXED BY docs_stat "
+                "WHERE path < ? OR path >= ?",
+                (RUN_PREFIX, after),
+            )
             return {r[0]: (r[1], r[2]) for r in rows}
+
+    def stored(self, paths: Sequence[str]) -> set[str]:
+        """Which of ``paths`` are stored: one indexed lookup per path, not a scan of the
+        index (a run's documents against an index of millions)."""
+        found: set[str] = set()
+        unique = sorted(set(paths))
+        with guard(self.path):
+            for start in range(0, len(unique), 900):  # SQLite's bound-parameter limit
+                chunk = unique[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(f"SELECT path FROM docs WHERE path IN ({marks})", chunk)
+                found.update(r[0] for r in rows)
+        return found
 
     def sha256_of(self, path: str) -> str | None:
         with guard(self.path):
@@ -285,7 +311,9 @@ class IndexStore:
         self.delete(c, entry.path)
         keys = sorted(set(entry.keys))
         paras = sorted(set(entry.paras))
-        text = zlib.compress("\n".join(entry.norms).encode(), 6) if entry.error is None else None
+        # Level 1: 1.4x faster than 6 for 4% more bytes (measured on the benchmark text); a
+        # run adds thousands of documents and only candidates are ever read back.
+        text = zlib.compress("\n".join(entry.norms).encode(), 1) if entry.error is None else None
         cur = c.execute(
             "INSERT INTO docs(path, size, mtime_ns, sha256, error, title, text, keys, paras) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -21,7 +21,7 @@ from dedup.errors import InputError
 from dedup.index.documents import clean, read_text, sha256_of, sign
 from dedup.index.scheme import Scheme, scheme_for
 from dedup.index.signing import sign_norms
-from dedup.index.store import RUN_PREFIX, Entry, IndexStore
+from dedup.index.store import Entry, IndexStore
 from dedup.parallel import batched, ordered_map
 
 if TYPE_CHECKING:
@@ -259,7 +259,7 @@ def update(
         report.seconds = time.perf_counter() - t0
         return scheme, report
     # Documents of `dedup clean --index` runs are no corpus files: never "gone".
-    known = {p: s for p, s in store.file_stats().items() if not p.startswith(RUN_PREFIX)}
+    known = store.file_stats()
     seen: set[str] = set()
     to_sign: list[ScannedFile] = []
     touched: list[ScannedFile] = []

@@ -180,3 +180,23 @@ def test_info(tmp_path: Path, corpus: Path) -> None:
     sync(index, corpus)
     out = runner.invoke(cli, ["index", "info", "--index", str(index)]).stdout
     assert "documents: 5" in out and "num_perm: 128" in out and "normalization:" in out
+
+
+def test_run_documents_are_looked_up_not_scanned(tmp_path: Path, corpus: Path) -> None:
+    """Corpus file stats leave out the documents of `dedup clean --index` runs (they can be
+    millions), and a run asks only about its own documents."""
+    from dedup.index.store import RUN_PREFIX, Entry
+
+    index = tmp_path / "i.sqlite"
+    sync(index, corpus)
+    with open_index(index) as store:
+        files = set(store.file_stats())
+        run_doc = f"{RUN_PREFIX}abc/d1"
+        with store.transaction() as c:
+            store.put(c, Entry(run_doc, 10, 0, "abc", title="T", norms=["a b c"], keys=[1]))
+        assert set(store.file_stats()) == files  # the run document is no corpus file
+        some = sorted(files)[0]
+        assert store.stored([run_doc, some, f"{RUN_PREFIX}other/d2"]) == {run_doc, some}
+        # More paths than one query may bind.
+        many = [f"{RUN_PREFIX}x/{i}" for i in range(2000)] + [run_doc]
+        assert store.stored(many) == {run_doc}
