@@ -143,8 +143,7 @@ class RunIndex:
             entries.append(Entry(key, size, 0, sha, title=doc.title, norms=norms, keys=keys))
         if entries:
             with self.store.transaction() as c:
-                for e in entries:
-                    self.store.put(c, e)
+                self.store.put(c, entries)
                 self.store.mark_updated(c)
         self.added = len(entries)
         log.info("index %s: %d run documents added", self.store.path, self.added)

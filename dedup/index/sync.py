@@ -177,8 +177,7 @@ def _write(store: IndexStore, entries: Iterator[Entry], report: SyncReport) -> N
 
     def flush() -> None:
         with store.transaction() as c:
-            for e in batch:
-                store.put(c, e)
+            store.put(c, batch)
             store.mark_updated(c)
         batch.clear()
 
@@ -231,7 +230,7 @@ def prepare(
             store.reset(c, scheme, corpus_key)
             for entry in runs:
                 entry.keys = sign_norms(entry.norms, scheme)[1]
-                store.put(c, entry)
+            store.put(c, runs)
     return scheme, reason
 
 

@@ -1,6 +1,7 @@
 """Where the article runs on a page: the paragraphs a rule's ``where`` scope covers, the
-article's running text that ``after_prose`` counts from, and the page header between the
-title and its repeat (the ``title_echo`` kind). Pure functions of the kept paragraphs.
+article's running text that ``after_prose`` counts from, and the page header above the
+headline (the ``title_echo`` and ``header_above`` kinds). Pure functions of the kept
+paragraphs.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ def header_above_span(
     title = _words(paragraphs[0].norm)
     running = _running_text(paragraphs, rule.prose_words)
     anchor_set = set(anchors)
-    checked = 0
+    checked = 1  # the first line is the title
     for anchor in anchors:
         if any(running(k) for k in range(checked, anchor)):
             return None  # the article began above this anchor

@@ -193,10 +193,29 @@ def test_run_documents_are_looked_up_not_scanned(tmp_path: Path, corpus: Path) -
         files = set(store.file_stats())
         run_doc = f"{RUN_PREFIX}abc/d1"
         with store.transaction() as c:
-            store.put(c, Entry(run_doc, 10, 0, "abc", title="T", norms=["a b c"], keys=[1]))
+            store.put(c, [Entry(run_doc, 10, 0, "abc", title="T", norms=["a b c"], keys=[1])])
         assert set(store.file_stats()) == files  # the run document is no corpus file
         some = sorted(files)[0]
         assert store.stored([run_doc, some, f"{RUN_PREFIX}other/d2"]) == {run_doc, some}
         # More paths than one query may bind.
         many = [f"{RUN_PREFIX}x/{i}" for i in range(2000)] + [run_doc]
         assert store.stored(many) == {run_doc}
+
+
+def test_put_many_last_entry_of_a_path_wins(tmp_path: Path) -> None:
+    from dedup.index.store import Entry
+
+    with open_index(tmp_path / "i.sqlite") as store:
+        with store.transaction() as c:
+            store.put(
+                c,
+                [
+                    Entry("/run/a/d1", 1, 0, "a", title="old", norms=["x"], keys=[5, 3]),
+                    Entry("/run/b/d2", 1, 0, "b", title="other", norms=["y"], keys=[3]),
+                    Entry("/run/a/d1", 1, 0, "a", title="new", norms=["z"], keys=[7]),
+                ],
+            )
+        assert [c.title for c in store.candidates([5], runs=True)] == []
+        assert [c.norms for c in store.candidates([7], runs=True)] == [["z"]]
+        assert [c.title for c in store.candidates([3], runs=True)] == ["other"]
+        assert store.stats()["band_rows"] == 2
