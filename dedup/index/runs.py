@@ -32,6 +32,7 @@ from dedup.index.signing import document_shingles, jaccard
 from dedup.index.store import RUN_PREFIX, Entry, IndexStore
 from dedup.model import Document
 from dedup.neardup.sketch import get_sketch
+from dedup.parallel import batched
 from dedup.pipeline import Corpus
 from dedup.records import DUPLICATE_SCOPE_KEY, SCOPE_INDEX
 
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STAGE_NAME = "index-documents"
+# Documents stored per put: their keys are sorted together (see IndexStore.put).
+PUT_BATCH = 5000
 
 
 def run_key(doc_id: str, sha256: str) -> str:
@@ -143,7 +146,9 @@ class RunIndex:
             entries.append(Entry(key, size, 0, sha, title=doc.title, norms=norms, keys=keys))
         if entries:
             with self.store.transaction() as c:
-                self.store.put(c, entries)
+                # In pieces: the sorted key lists of a huge run would be held all at once.
+                for chunk in batched(entries, PUT_BATCH):
+                    self.store.put(c, chunk)
                 self.store.mark_updated(c)
         self.added = len(entries)
         log.info("index %s: %d run documents added", self.store.path, self.added)

@@ -230,7 +230,8 @@ def prepare(
             store.reset(c, scheme, corpus_key)
             for entry in runs:
                 entry.keys = sign_norms(entry.norms, scheme)[1]
-            store.put(c, runs)
+            for chunk in batched(runs, BATCH):  # key lists of millions of runs: in pieces
+                store.put(c, chunk)
     return scheme, reason
 
 
