@@ -50,13 +50,23 @@ def _running_text(paragraphs: Sequence[Paragraph], min_words: int) -> Callable[[
     article's paragraphs come in runs, interrupted by a subheading, a caption or an inline
     box of two lines ("Related" + a headline) at most. A teaser's one-sentence summary
     stands alone between headlines, and so does every summary of a teaser list: prose two
-    lines apart, but never two prose lines in a row."""
+    lines apart, but never two prose lines in a row. A line printed before on the page,
+    word for word, is no prose here: an article does not repeat its paragraphs, while a
+    teaser under it quoting its lead, or a caption printed twice, does (the repeat is
+    removed later, by the near-duplicate engine)."""
     count = len(paragraphs)
     prose: dict[int, bool] = {}
+    first: dict[str, int] = {}  # line -> where it first stands; built when first needed
 
     def is_prose(i: int) -> bool:
         if i not in prose:
-            prose[i] = 0 <= i < count and reads_as_prose(paragraphs[i].norm, min_words)
+            found = 0 <= i < count and reads_as_prose(paragraphs[i].norm, min_words)
+            if found:
+                if not first:
+                    for j in range(count - 1, -1, -1):
+                        first[paragraphs[j].norm] = j
+                found = first[paragraphs[i].norm] == i
+            prose[i] = found
         return prose[i]
 
     def in_run(i: int) -> bool:

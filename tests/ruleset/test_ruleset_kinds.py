@@ -114,6 +114,18 @@ def test_where_head_tail_skip_head(tmp_path: Path) -> None:
 
 
 PROSE = "The council approved the budget for twenty new schools and three hospitals in the city."
+PROSE2 = (
+    "The mayor said the money would come from a new tax on the largest companies in the region."
+)
+PROSE3 = (
+    "Work on the first schools will begin in the spring and should be finished within two years."
+)
+PROSE4 = (
+    "Opposition members said the plan was rushed and asked for an audit of the city's accounts."
+)
+# An article's running text: prose lines that differ (a line the page repeats word for word
+# is no article prose, see dedup.ruleset.layout).
+BODY = f"{PROSE}\n{PROSE2}\n"
 
 
 def test_where_after_prose_starts_below_the_articles_running_text(tmp_path: Path) -> None:
@@ -125,24 +137,29 @@ def test_where_after_prose_starts_below_the_articles_running_text(tmp_path: Path
     # The share bar above the article and the subheading inside it stay; below the last
     # paragraph the share bar cuts to the end, over a teaser's lone summary sentence.
     text = (
-        f"Title\nShare\n{PROSE}\n{PROSE}\nA subheading\n{PROSE}\n"
-        f"Share\nFacebook\nAnother story\n{PROSE}\nMore news\n"
+        f"Title\nShare\n{PROSE}\n{PROSE2}\nA subheading\n{PROSE3}\n"
+        f"Share\nFacebook\nAnother story\n{PROSE4}\nMore news\n"
     )
     assert removed_lines(rs.apply(doc_of(text))) == {n: "t/f" for n in range(7, 12)}
     # An inline box of two lines above the last paragraph does not make it a teaser.
-    boxed = f"{PROSE}\n{PROSE}\nShare\nAnother story\n{PROSE}\nShare\nFacebook\n"
+    boxed = f"{BODY}Share\nAnother story\n{PROSE3}\nShare\nFacebook\n"
     assert removed_lines(rs.apply(doc_of(boxed))) == {6: "t/f", 7: "t/f"}
     # A teaser list's summaries read as prose two lines apart, yet none has a prose line
     # next to it: they are no running text, and the list below the article is cut.
-    teasers = "".join(f"Headline {n}\n{PROSE}\n" for n in range(3))
-    listed = f"{PROSE}\n{PROSE}\nShare\nMore news\n{teasers}"
+    teasers = "".join(f"Headline {n}\n{p}\n" for n, p in enumerate((PROSE2, PROSE3, PROSE4)))
+    listed = f"{PROSE}\n{PROSE2}\nShare\nMore news\n{teasers}"
     assert removed_lines(rs.apply(doc_of(listed))) == {n: "t/f" for n in range(3, 11)}
+    # The article's own paragraphs printed again under it (a teaser quoting its lead) are
+    # no running text: the page repeats them word for word.
+    quoted = f"{BODY}Share\nFacebook\n{BODY}"
+    assert removed_lines(rs.apply(doc_of(quoted))) == {n: "t/f" for n in range(3, 7)}
     # No running text: the article's end is unknown (a brief of short lines), no scope.
     assert removed_lines(rs.apply(doc_of(f"Brief\nShare\n{PROSE}\nThe mayor resigned.\n"))) == {}
     # Prose counts only while kept: once the cookie banner (two sentences) is gone, the
     # rules settle and the share bar above it is below the article.
     cookies = "We use cookies to improve your experience and to show you relevant content here."
-    doc = rs.apply(doc_of(f"{PROSE}\n{PROSE}\nShare\nTwitter\n{cookies}\n{cookies}\n"))
+    cookies2 = "We use cookies to measure how the site is used and to remember your settings."
+    doc = rs.apply(doc_of(f"{BODY}Share\nTwitter\n{cookies}\n{cookies2}\n"))
     assert removed_lines(doc) == {3: "t/f", 4: "t/f", 5: "t/c", 6: "t/c"}
 
 
@@ -259,7 +276,7 @@ def test_cut_after_confirm_needs_what_follows_the_marker(tmp_path: Path) -> None
     )
     # A counter under the headline is followed by the article: no cut there. The heading
     # of the comment section is followed by signed comments: the cut starts at it.
-    text = f"Title\nComments\n{PROSE}\n{PROSE}\nComments\nann says:\nNice.\nbob says:\nNo.\n"
+    text = f"Title\nComments\n{BODY}Comments\nann says:\nNice.\nbob says:\nNo.\n"
     assert removed_lines(rs.apply(doc_of(text))) == {n: "t/c" for n in range(5, 10)}
     # One signature in the window is not enough; a second one beyond it does not count.
     few = "Title\nComments\nann says:\nNice.\nA reply.\nbob says:\n"
@@ -285,20 +302,20 @@ HEADLINE = "Council approves the budget for new schools"
 def test_title_echo_needs_the_article_right_below_the_repeat(tmp_path: Path) -> None:
     rs = pack(tmp_path, ECHO)
     # The title listed again under the article (running text comes first): no header.
-    listed = f"{HEADLINE}\n{PROSE}\n{PROSE}\nMost read\n{HEADLINE}\n{PROSE}\n{PROSE}\n"
+    listed = f"{HEADLINE}\n{BODY}Most read\n{HEADLINE}\n{PROSE3}\n{PROSE4}\n"
     assert removed_lines(rs.apply(doc_of(listed))) == {}
     # A brief (no running text) whose own title its footer lists: left alone.
     brief = f"{HEADLINE}\nThe mayor resigned.\nMost read\n{HEADLINE}\nAnother story\n"
     assert removed_lines(rs.apply(doc_of(brief))) == {}
     # A short first line is no title to look for, nor a site name of four words that
     # stands again as a credit line over the text, below the real headline and lead.
-    assert removed_lines(rs.apply(doc_of(f"Home\nNews\nHome\n{PROSE}\n{PROSE}\n"))) == {}
+    assert removed_lines(rs.apply(doc_of(f"Home\nNews\nHome\n{BODY}"))) == {}
     # One line between the title and its repeat is a lead, the headline repeated as the
     # photo's caption.
-    lead = f"{HEADLINE}\nA short lead\n{HEADLINE}\n{PROSE}\n{PROSE}\n"
+    lead = f"{HEADLINE}\nA short lead\n{HEADLINE}\n{BODY}"
     assert removed_lines(rs.apply(doc_of(lead))) == {}
     masthead = "The Daily Paper Online"
-    page = f"{masthead}\nLog in\n{HEADLINE}\nThe lead.\n{masthead}\n{PROSE}\n{PROSE}\n"
+    page = f"{masthead}\nLog in\n{HEADLINE}\nThe lead.\n{masthead}\n{BODY}"
     assert removed_lines(rs.apply(doc_of(page))) == {}
 
 
@@ -324,7 +341,7 @@ def test_page_header_kinds_drop_the_header_and_nothing_more_on_a_rerun(
 ) -> None:
     rule, top = PAGE_HEADERS[kind]
     rs = pack(tmp_path, rule)
-    doc = rs.apply(doc_of(f"{top}{PROSE}\n{PROSE}\n"))
+    doc = rs.apply(doc_of(f"{top}{BODY}"))
     rule_id = "t/e" if rule == ECHO else "t/h"
     assert removed_lines(doc) == {2: rule_id, 3: rule_id, 4: rule_id}
     # On the cleaned text the headline follows the title at once: nothing more goes.
@@ -335,7 +352,7 @@ def test_page_header_kinds_drop_the_header_and_nothing_more_on_a_rerun(
 def test_header_above_leaves_pages_it_cannot_read(tmp_path: Path) -> None:
     rs = pack(tmp_path, ABOVE)
     header = "Home\nNews\nA teaser\n"
-    body = f"{PROSE}\n{PROSE}\n"
+    body = BODY
     pages = {
         # No line over the byline shares the title's words: the headline is unknown.
         "no headline": f"{HEADLINE}\n{header}Mayor resigns\nBy Ann Lee\n{body}",
