@@ -89,7 +89,7 @@ def command() -> None:
 def _update(
     config_file: Path | None, corpus: Path, index_path: Path, rebuild: bool, opts: dict[str, Any]
 ) -> None:
-    from dedup.index.store import remove_index_files
+    from dedup.index.sqlitefile import remove_index_files
     from dedup.index.sync import open_index, update
     from dedup.ruleset import load_rules
 

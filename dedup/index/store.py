@@ -11,56 +11,28 @@ Tables::
 used to verify candidates exactly; ``keys`` and ``paras`` are the document's band keys and
 line hashes (int64 arrays) so its rows in ``bands``/``paras`` can be deleted by primary key.
 
-Concurrency: WAL journal (readers never block the writer nor each other) and every write
-in a ``BEGIN IMMEDIATE`` transaction with a busy timeout, so two hooks running at once
-serialise their updates instead of failing.
+The file itself (schema, opening, locking, errors) is :mod:`dedup.index.sqlitefile`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import sqlite3
 import time
 import zlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dedup.errors import IndexError_
 from dedup.index.scheme import Scheme
+from dedup.index.sqlitefile import connect, corrupt, guard, write_transaction
 
-log = logging.getLogger(__name__)
-
-REBUILD_HINT = "run `dedup index build` to rebuild it (or delete the file)"
 # Documents added by `dedup clean --index` (dedup.index.runs) are stored under paths that
 # start with this prefix: corpus paths are relative, so they never start with "/".
 RUN_PREFIX = "/run/"
-BUSY_TIMEOUT_S = 60.0
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS docs(
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    error TEXT,
-    title TEXT,
-    text BLOB,
-    keys BLOB,
-    paras BLOB
-);
-CREATE INDEX IF NOT EXISTS docs_stat ON docs(path, size, mtime_ns);
-CREATE TABLE IF NOT EXISTS bands(
-    key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS paras(
-    hash INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(hash, doc)) WITHOUT ROWID;
-"""
 
 
 @dataclass(slots=True)
@@ -96,83 +68,12 @@ def _unblob(data: bytes | None) -> list[int]:
     return out.tolist()
 
 
-def _corrupt(path: Path, reason: object) -> IndexError_:
-    return IndexError_(f"not a usable dedup index ({reason}); {REBUILD_HINT}", path=path)
-
-
-@contextlib.contextmanager
-def guard(path: Path) -> Iterator[None]:
-    """Turn SQLite failures into one-line :class:`IndexError_` messages."""
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            raise IndexError_(
-                f"index is locked by another process ({text}); try again", path=path
-            ) from None
-        raise _corrupt(path, exc) from None
-    except sqlite3.DatabaseError as exc:
-        raise _corrupt(path, exc) from None
-
-
 class IndexStore:
     """An open index file. Use as a context manager, or call :meth:`close`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with guard(path):
-            # isolation_level=None: no implicit transactions; we open them explicitly.
-            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            try:
-                self._init_with_retry()
-            except BaseException:
-                self.conn.close()
-                raise
-
-    def _init_with_retry(self) -> None:
-        # Two processes creating a fresh index at once: switching to WAL (or creating the
-        # schema) can fail with SQLITE_BUSY at once, without the busy handler (SQLite does so
-        # when waiting could deadlock). Back off and retry within the busy timeout.
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
-        delay = 0.02
-        while True:
-            try:
-                self._init()
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() + delay > deadline:
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
-
-    def _init(self) -> None:
-        c = self.conn
-        mode = c.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            log.warning("%s: SQLite journal mode is %s, not WAL", self.path, mode)
-        c.execute("PRAGMA synchronous=NORMAL")
-        # Band and line keys are random: each insert or lookup lands on another B-tree
-        # page. SQLite's default 2 MB page cache made a run's inserts re-read pages from
-        # the OS; 64 MiB (filled only as pages are read) holds the hot inner pages of an
-        # index of millions of rows. Measured: adding 6,830 documents to a 100 MB index
-        # 1.49 -> 1.29 s.
-        c.execute("PRAGMA cache_size=-65536")
-        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if tables and "meta" not in tables:
-            raise IndexError_(
-                f"an SQLite file that is not a dedup index (tables: {', '.join(sorted(tables))}); "
-                "refusing to touch it; pass another --index",
-                path=self.path,
-            )
-        indexes = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-        if not {"meta", "docs", "bands", "paras"} <= tables or "docs_stat" not in indexes:
-            with self.transaction():
-                # One statement at a time: executescript() would commit our transaction.
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        c.execute(statement)
+        self.conn = connect(path)
 
     def close(self) -> None:
         self.conn.close()
@@ -183,17 +84,9 @@ class IndexStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         """A write transaction: takes the write lock first (waits up to the busy timeout)."""
-        with guard(self.path):
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
+        return write_transaction(self.conn, self.path)
 
     # --- metadata ---------------------------------------------------------------------
 
@@ -208,7 +101,7 @@ class IndexStore:
         try:
             return Scheme.from_dict(json.loads(raw))
         except (ValueError, TypeError) as exc:
-            raise _corrupt(self.path, f"unreadable scheme: {exc}") from None
+            raise corrupt(self.path, f"unreadable scheme: {exc}") from None
 
     def run_entries(self, c: sqlite3.Connection) -> list[Entry]:
         """Documents added by `dedup clean --index` (``RUN_PREFIX`` keys), with their stored
@@ -413,10 +306,3 @@ class IndexStore:
             "line_rows": paras,
             "bytes": size,
         }
-
-
-def remove_index_files(path: Path) -> None:
-    """Delete an index and its WAL side files (``dedup index build`` starts from nothing)."""
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        with contextlib.suppress(FileNotFoundError):
-            p.unlink()
