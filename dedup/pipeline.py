@@ -43,7 +43,6 @@ class CorpusStage(Protocol):
     def run(self, corpus: Corpus) -> None: ...
 
 
-@runtime_checkable
 class BatchDocumentStage(DocumentStage, Protocol):
     """A map stage that can also process many documents in one call, with the same result
     as ``process`` on each (e.g. one numpy pass over all their paragraphs)."""
@@ -69,9 +68,9 @@ def apply_document_stages_batch(
         live = [i for i, d in enumerate(docs) if d.status != "rejected"]
         if not live:
             break
-        # What isinstance(stage, BatchDocumentStage) asks, without a runtime Protocol
-        # check: that one walks every member of the protocol (~0.17 ms a call, 2% of
-        # the map at one call per stage per batch).
+        # A BatchDocumentStage, told by its method: a runtime Protocol isinstance check
+        # walks every member of the protocol (~0.17 ms a call, 2% of the map at one call
+        # per stage per batch).
         process_batch = getattr(stage, "process_batch", None)
         if process_batch is not None:
             for i, doc in zip(live, process_batch([docs[i] for i in live]), strict=True):

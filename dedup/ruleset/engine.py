@@ -156,12 +156,6 @@ class CompiledRule:
                 paragraphs[i].remove(REASON_RULE, self.full_id)
             return
         in_scope = scope(where, paragraphs, memo)
-        if isinstance(model, HeaderAboveRule):
-            indices, test = self._lines_to_test(paragraphs, in_scope, present, known)
-            anchors = [i for i in indices if test(paragraphs[i])]
-            for i in header_above_span(paragraphs, model, anchors) or ():
-                paragraphs[i].remove(REASON_RULE, self.full_id)
-            return
         if isinstance(model, StripRule):
             # Strip rules have no scope (models.StripRule): position-free, so idempotent.
             self._strip_text(paragraphs, in_scope, model.replace, present)
@@ -177,9 +171,13 @@ class CompiledRule:
             # kept lines cut article text; this way keep recall is unchanged).
             self._cut(paragraphs, indices, test, model.include_marker)
         else:
-            assert isinstance(model, DropRunRule)
             hits = [i for i in indices if test(paragraphs[i])]
-            self._drop_run(paragraphs, in_scope, hits, model)
+            if isinstance(model, HeaderAboveRule):  # the hits are its anchors
+                for i in header_above_span(paragraphs, model, hits) or ():
+                    paragraphs[i].remove(REASON_RULE, self.full_id)
+            else:
+                assert isinstance(model, DropRunRule)
+                self._drop_run(paragraphs, in_scope, hits, model)
 
     def _lines_to_test(
         self,

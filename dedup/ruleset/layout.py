@@ -80,6 +80,11 @@ def _running_text(paragraphs: Sequence[Paragraph], min_words: int) -> Callable[[
     return running
 
 
+def _starts_below(running: Callable[[int], bool], line: int, within: int, count: int) -> bool:
+    """Whether running text starts at most ``within`` lines below ``line``."""
+    return any(running(k) for k in range(line + 1, min(count, line + 1 + within)))
+
+
 def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
     """Index of the last line of the article's running text, or -1."""
     running = _running_text(paragraphs, min_words)
@@ -122,8 +127,7 @@ def title_echo_span(paragraphs: Sequence[Paragraph], rule: TitleEchoRule) -> ran
             continue
         if any(running(k) for k in range(1, repeat)):
             return None  # the article began before this repeat
-        below = range(repeat + 1, min(len(paragraphs), repeat + 1 + rule.body_within))
-        if any(running(k) for k in below):
+        if _starts_below(running, repeat, rule.body_within, len(paragraphs)):
             # One line between is more likely a lead under the title, the headline printed
             # again as the photo's caption, than a header.
             return range(1, repeat) if repeat > 2 else None
@@ -161,8 +165,7 @@ def header_above_span(
         if any(running(k) for k in range(checked, anchor)):
             return None  # the article began above this anchor
         checked = anchor
-        below = range(anchor + 1, min(len(paragraphs), anchor + 1 + rule.body_within))
-        if not any(running(k) for k in below):
+        if not _starts_below(running, anchor, rule.body_within, len(paragraphs)):
             continue
         top = anchor
         while top - 1 in anchor_set:
