@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 
 import click
 
@@ -44,3 +45,23 @@ def cli() -> None:
     Example:
       dedup clean seeds/ --out build/seeds --report reports/seeds.html
     """
+    _log_warnings_to_stderr()
+
+
+def _log_warnings_to_stderr() -> None:
+    # The library logs warnings (an empty input folder, a rebuilt index); on the command
+    # line they are one "warning: ..." line each on stderr, never mixed into stdout.
+    root = logging.getLogger("dedup")
+    if not any(isinstance(h, _EchoHandler) for h in root.handlers):
+        root.addHandler(_EchoHandler(logging.WARNING))
+
+
+class _EchoHandler(logging.Handler):
+    """Writes through click at emit time, so it follows whatever stderr is current (a
+    StreamHandler keeps the stream it was made with)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(f"warning: {record.getMessage()}", err=True)
+        except Exception:  # a logging failure must not end the run
+            self.handleError(record)

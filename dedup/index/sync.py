@@ -223,7 +223,7 @@ def prepare(
         scheme, reason = _stale(store, corpus_key, config, ruleset, force)
         if reason is not None:
             if reason != NEW:
-                log.warning("%s: rebuilding the index (%s)", store.path, reason)
+                log.info("%s: rebuilding the index (%s)", store.path, reason)  # callers report it
             # Earlier runs' documents have no file to read again: re-sign their stored text
             # under the new scheme instead of losing them.
             runs = store.run_entries(c)

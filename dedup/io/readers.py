@@ -83,12 +83,17 @@ def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
         if not given.exists():
             raise InputError("no such file or folder", path=given, code="MISSING")
         if given.is_dir():
+            before = len(found)
             for path in _walk(given):
                 kind = kind_of(path)
                 if kind is None:
                     continue
                 rel = path.relative_to(given).as_posix()
                 found.append(InputFile(path, kind, rel, str(given)))
+            if len(found) == before:
+                # Not an error (an empty batch is a normal day in a pipeline), but a typo'd
+                # folder should not look like a clean run.
+                log.warning("%s: no input files (%s) in this folder", given, ", ".join(SUFFIXES))
         else:
             kind = kind_of(given)
             if kind is None:

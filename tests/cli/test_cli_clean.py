@@ -68,3 +68,13 @@ def test_python_dash_m_entry_point() -> None:
         [sys.executable, "-m", "dedup", "--version"], capture_output=True, text=True
     )
     assert proc.returncode == 0 and "dedup" in proc.stdout
+
+
+def test_folder_without_inputs_warns_and_still_writes_outputs(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.md").write_text("not an input\n")
+    result = CliRunner().invoke(cli, ["clean", str(tmp_path / "in"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.stderr and "in: no input files (.txt" in result.stderr
+    assert "warning" not in result.stdout
+    assert (tmp_path / "o" / "manifest.json").exists()

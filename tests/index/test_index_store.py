@@ -99,7 +99,7 @@ def test_parameter_change_rebuilds_with_a_message(
 ) -> None:
     index = tmp_path / "i.sqlite"
     sync(index, corpus)
-    with caplog.at_level(logging.WARNING, logger="dedup.index"):
+    with caplog.at_level(logging.INFO, logger="dedup.index"):
         report = sync(index, corpus, cfg(num_perm=64))
     assert report.rebuilt is not None and "num_perm: 128 -> 64" in report.rebuilt
     assert report.added == 5 and "rebuilding the index" in caplog.text
