@@ -148,7 +148,7 @@ class CompiledRule:
         # Rules see the lines still kept, as a rerun over the cleaned text would: scopes
         # count them and runs are runs of them. Otherwise lines removed in between (by
         # another rule or a near-duplicate stage) make a second run remove more.
-        paragraphs = [p for p in paragraphs if p.removal is None]
+        every, paragraphs = paragraphs, [p for p in paragraphs if p.removal is None]
         where = self.model.where if scoped else None
         model = self.model
         if isinstance(model, TitleEchoRule):
@@ -173,11 +173,37 @@ class CompiledRule:
         else:
             hits = [i for i in indices if test(paragraphs[i])]
             if isinstance(model, HeaderAboveRule):  # the hits are its anchors
-                for i in header_above_span(paragraphs, model, hits) or ():
-                    paragraphs[i].remove(REASON_RULE, self.full_id)
+                self._header_above(every, paragraphs, hits, model)
             else:
                 assert isinstance(model, DropRunRule)
                 self._drop_run(paragraphs, in_scope, hits, model)
+
+    def _header_above(
+        self,
+        every: list[Paragraph],
+        kept: list[Paragraph],
+        hits: Sequence[int],
+        model: HeaderAboveRule,
+    ) -> None:
+        """Remove the header over the anchors ``hits`` (indices into ``kept``).
+
+        An anchor another rule already removed (a byline or date line, dropped as a line
+        of its own) still marks where the header ends: the span is looked for on the kept
+        lines plus such anchors. Without them the header was found only while the share
+        bar under the byline had not yet gone (and so the article began too far below
+        it). A rerun over the output has neither header nor anchor: nothing more goes."""
+        anchors = {id(kept[i]) for i in hits}
+        view: list[Paragraph] = []
+        for p in every:
+            if p.removal is None:
+                view.append(p)
+            elif view and p.removal.reason == REASON_RULE and self.line_test(p):
+                anchors.add(id(p))
+                view.append(p)
+        marked = [i for i, p in enumerate(view) if id(p) in anchors]
+        for i in header_above_span(view, model, marked) or ():
+            if view[i].removal is None:
+                view[i].remove(REASON_RULE, self.full_id)
 
     def _lines_to_test(
         self,

@@ -369,6 +369,25 @@ def test_header_above_leaves_pages_it_cannot_read(tmp_path: Path) -> None:
         assert removed_lines(rs.apply(doc_of(page))) == {}, name
 
 
+def test_header_above_anchors_on_a_byline_another_rule_removed(tmp_path: Path) -> None:
+    # The byline rule removes the anchor in the first pass, while the share bar under it
+    # still keeps the article seven lines below (too far). Once the bar is gone, the
+    # header is found from the removed byline.
+    byline = ABOVE.replace("{id: h, kind: header_above", "{id: b, kind: drop")
+    bar = "  - {id: s, kind: drop, why: w, exact: [Share, Tweet, Email, Print, Copy link, Save]}\n"
+    rs = pack(tmp_path, ABOVE + byline + bar)
+    top = (
+        f"{HEADLINE} - The Daily\nHome\nNews\nA teaser\n"
+        "Council budget approved for new schools\nBy Ann Lee\n"
+        "Share\nTweet\nEmail\nPrint\nCopy link\nSave\n"
+    )
+    doc = rs.apply(doc_of(f"{top}{BODY}"))
+    want = {2: "t/h", 3: "t/h", 4: "t/h", 6: "t/b"} | {n: "t/s" for n in range(7, 13)}
+    assert removed_lines(doc) == want
+    cleaned = "\n".join(p.text for p in doc.kept_paragraphs())
+    assert removed_lines(rs.apply(doc_of(cleaned))) == {}
+
+
 @pytest.mark.parametrize("kind", PAGE_HEADERS)
 def test_page_header_kinds_take_no_where(tmp_path: Path, kind: str) -> None:
     rule, _ = PAGE_HEADERS[kind]
