@@ -50,10 +50,12 @@ class CompiledRule:
         self._strip = regex_pattern(model.regex, False) if isinstance(model, StripRule) else None
         self._bank_ids: frozenset[int] | None = None
         self.match_on: str = getattr(model, "match_on", "norm")
-        self._run_line = self._run_start = None
+        self._run_line = self._run_start = self._bridge = None
         if isinstance(model, DropRunRule):
             self._run_line = None if model.line is None else Pattern(model.line)
             self._run_start = None if model.start is None else Pattern(model.start)
+            # Tested only on the line in a gap between two run lines: not in the bank.
+            self._bridge = None if model.bridge is None else Pattern(model.bridge)
         # The pattern a run rule tests each line with (its run line, else its block start).
         self._run_pattern = self._run_line or self._run_start
         # Tested only on the few lines after a marker, so not part of the pattern bank.
@@ -280,6 +282,9 @@ class CompiledRule:
             if present is not None:
                 present.add(p)  # later rules may match the edited line
 
+    def _bridges(self, p: Paragraph) -> bool:
+        return self._bridge is not None and self._bridge.search(subject(p, self.match_on))
+
     def _drop_run(
         self, paragraphs: list[Paragraph], indices: range, hits: list[int], model: DropRunRule
     ) -> None:
@@ -289,10 +294,21 @@ class CompiledRule:
         if self._run_line is not None:
             i = indices.start
             while i < end:
-                j = i
-                while j < end and j in hit_set:
+                j, matched, segment = i, 0, 0
+                while j < end:
+                    if j in hit_set:
+                        matched += 1
+                        segment += 1
+                    elif (
+                        segment >= model.min_run
+                        and j + 1 in hit_set
+                        and self._bridges(paragraphs[j])
+                    ):
+                        segment = 0  # a bridge follows a whole run: the menu is established
+                    else:
+                        break
                     j += 1
-                if j - i >= model.min_run:
+                if matched >= model.min_run:
                     runs.append(range(i, j))
                 i = j + 1 if j == i else j
         else:

@@ -207,11 +207,16 @@ class DropRunRule(_RuleBase):
     min_blocks: Annotated[int, Field(ge=1)] = 2
     # Only a run that ends with the document's last line (lists of links closing a page).
     to_end: bool = False
+    # With ``line``: one line matching ``bridge`` between two matching lines joins them into
+    # one run (a menu entry the label pattern misses); it does not count toward min_run.
+    bridge: Regex | None = None
 
     @model_validator(mode="after")
     def _one(self) -> DropRunRule:
         if (self.line is None) == (self.start is None):
             raise ValueError("give exactly one of line (with min_run) or start (with block_lines)")
+        if self.bridge is not None and self.line is None:
+            raise ValueError("bridge joins runs of line matches: give it with line, not start")
         return self
 
 

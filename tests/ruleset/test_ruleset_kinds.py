@@ -82,6 +82,27 @@ def test_drop_run_to_end(tmp_path: Path) -> None:
     assert sorted(removed_lines(doc)) == [5, 6]
 
 
+def test_drop_run_bridge_joins_a_whole_run_to_what_follows(tmp_path: Path) -> None:
+    rule = "  - {id: m, kind: drop_run, why: w, line: '^- ', min_run: 3, bridge: '^[^.]{1,20}$'}\n"
+    rs = pack(tmp_path, rule)
+    # A whole run, a short line, the menu again: one run, bridge included.
+    menu = rs.apply(doc_of("T\n- a\n- b\n- c\nOther\n- d\nBody.\n"))
+    assert sorted(removed_lines(menu)) == [2, 3, 4, 5, 6]
+    # Two short runs are not joined into one (a list in an article); nor is a sentence
+    # bridged, nor a line with no run line after it.
+    assert removed_lines(rs.apply(doc_of("T\n- a\n- b\nOther\n- c\n- d\n"))) == {}
+    sentence = rs.apply(doc_of("T\n- a\n- b\n- c\nA sentence.\n- d\n"))
+    assert sorted(removed_lines(sentence)) == [2, 3, 4]
+    tail = rs.apply(doc_of("T\n- a\n- b\n- c\nOther\nBody\n"))
+    assert sorted(removed_lines(tail)) == [2, 3, 4]
+
+
+def test_drop_run_bridge_needs_line(tmp_path: Path) -> None:
+    with pytest.raises(RuleErrors) as info:
+        pack(tmp_path, "  - {id: m, kind: drop_run, why: w, start: '^x', bridge: '^y'}\n")
+    assert "bridge" in info.value.records[0].message
+
+
 def test_drop_run_blocks(tmp_path: Path) -> None:
     rs = pack(
         tmp_path,
