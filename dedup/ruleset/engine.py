@@ -56,8 +56,9 @@ class CompiledRule:
             self._run_start = None if model.start is None else Pattern(model.start)
             # Tested only on the line in a gap between two run lines: not in the bank.
             self._bridge = None if model.bridge is None else Pattern(model.bridge)
-        # The pattern a run rule tests each line with (its run line, else its block start).
-        self._run_pattern = self._run_line or self._run_start
+        # The pattern a run rule finds its lines with: its block start or heading, else its
+        # run line (with a heading, the run line is tested only on the lines under it).
+        self._run_pattern = self._run_start or self._run_line
         # Tested only on the few lines after a marker, so not part of the pattern bank.
         confirm = model.confirm if isinstance(model, CutAfterRule) else None
         self._confirm = None if confirm is None else (Pattern(confirm.regex), confirm)
@@ -178,7 +179,10 @@ class CompiledRule:
                 self._header_above(every, paragraphs, hits, model)
             else:
                 assert isinstance(model, DropRunRule)
-                self._drop_run(paragraphs, in_scope, hits, model)
+                if self._run_start is not None and self._run_line is not None:
+                    self._drop_headed_lists(paragraphs, in_scope, hits, model)
+                else:
+                    self._drop_run(paragraphs, in_scope, hits, model)
 
     def _header_above(
         self,
@@ -281,6 +285,23 @@ class CompiledRule:
             apply_output_form(p)  # what is left of the line is shown tidied, as elsewhere
             if present is not None:
                 present.add(p)  # later rules may match the edited line
+
+    def _drop_headed_lists(
+        self, paragraphs: list[Paragraph], indices: range, hits: list[int], model: DropRunRule
+    ) -> None:
+        """A heading (``start``) and the ``line`` lines right under it, when there are at
+        least ``min_run`` of them; the list ends at the first other line."""
+        assert self._run_line is not None
+        end = indices.stop
+        for h in hits:
+            if paragraphs[h].removal is not None:
+                continue  # inside the list of a heading above
+            j = h + 1
+            while j < end and self._run_line.search(subject(paragraphs[j], self.match_on)):
+                j += 1
+            if j - h - 1 >= model.min_run and (not model.to_end or j == len(paragraphs)):
+                for k in range(h, j):
+                    paragraphs[k].remove(REASON_RULE, self.full_id)
 
     def _bridges(self, p: Paragraph) -> bool:
         return self._bridge is not None and self._bridge.search(subject(p, self.match_on))

@@ -196,7 +196,9 @@ class StripRule(_RuleBase):
 
 class DropRunRule(_RuleBase):
     """Consecutive lines: each matching ``line`` (at least ``min_run``), or blocks headed by
-    a ``start`` line of at most ``block_lines`` lines (at least ``min_blocks`` blocks)."""
+    a ``start`` line of at most ``block_lines`` lines (at least ``min_blocks`` blocks), or,
+    with both, a ``start`` line (a heading) and the ``line`` lines right under it (at least
+    ``min_run``: a box of related links)."""
 
     kind: Literal["drop_run"]
     match_on: Literal["norm", "raw"] = "norm"
@@ -213,10 +215,13 @@ class DropRunRule(_RuleBase):
 
     @model_validator(mode="after")
     def _one(self) -> DropRunRule:
-        if (self.line is None) == (self.start is None):
-            raise ValueError("give exactly one of line (with min_run) or start (with block_lines)")
-        if self.bridge is not None and self.line is None:
-            raise ValueError("bridge joins runs of line matches: give it with line, not start")
+        if self.line is None and self.start is None:
+            raise ValueError(
+                "give line (with min_run), start (with block_lines), or both (a heading and"
+                " the lines under it)"
+            )
+        if self.bridge is not None and (self.line is None or self.start is not None):
+            raise ValueError("bridge joins runs of line matches: give it with line alone")
         return self
 
 

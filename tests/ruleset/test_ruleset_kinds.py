@@ -97,6 +97,17 @@ def test_drop_run_bridge_joins_a_whole_run_to_what_follows(tmp_path: Path) -> No
     assert sorted(removed_lines(tail)) == [2, 3, 4]
 
 
+def test_drop_run_heading_and_the_list_under_it(tmp_path: Path) -> None:
+    rule = "  - {id: r, kind: drop_run, why: w, start: '^Related$', line: '^[^.]+$', min_run: 2}\n"
+    rs = pack(tmp_path, rule)
+    # A box inside the article: the heading and its two headlines go, the text stays.
+    box = rs.apply(doc_of("T\nText one.\nRelated\nHeadline one\nHeadline two\nText two.\n"))
+    assert removed_lines(box) == {3: "t/r", 4: "t/r", 5: "t/r"}
+    # One headline is no list; a heading over text is a subheading.
+    assert removed_lines(rs.apply(doc_of("T\nRelated\nHeadline one\nText.\n"))) == {}
+    assert removed_lines(rs.apply(doc_of("T\nRelated\nText one.\nText two.\n"))) == {}
+
+
 def test_drop_run_bridge_needs_line(tmp_path: Path) -> None:
     with pytest.raises(RuleErrors) as info:
         pack(tmp_path, "  - {id: m, kind: drop_run, why: w, start: '^x', bridge: '^y'}\n")
