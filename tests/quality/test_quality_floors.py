@@ -7,7 +7,8 @@ only) 0.659 / 0.564, then 0.663 / 0.568, then 0.677 / 0.588, with sentence- and 
 menu labels 0.700 / 0.616, with the page footer cut below the last prose line 0.730 / 0.650,
 below the article's running text 0.756 / 0.689, menu runs from four labels 0.776 / 0.708,
 more footer markers 0.841 / 0.801, the page header between the title and its repeat
-0.892 / 0.867.
+0.892 / 0.867, the seventh session's rules (menu bridges, related boxes, bylines with
+dates, ...) 0.905 / 0.883.
 The rules of the previous generic pack scored keep 0.835, chrome 0.380 / 0.156.
 """
 
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "tests" / "data" / "quality" / "pages.jsonl"
 
 KEEP_FLOOR = 0.99  # body lines kept: removing article text is the worst error
-CHROME_FLOOR = {False: 0.86, True: 0.83}  # chrome lines removed, by rules_only
+CHROME_FLOOR = {False: 0.89, True: 0.87}  # chrome lines removed, by rules_only
 
 
 @cache
