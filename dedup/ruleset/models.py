@@ -222,6 +222,13 @@ class DropRunRule(_RuleBase):
             )
         if self.bridge is not None and (self.line is None or self.start is not None):
             raise ValueError("bridge joins runs of line matches: give it with line alone")
+        # A field the chosen form does not read is a mistake to report, not to ignore.
+        if self.line is None and "min_run" in self.model_fields_set:
+            raise ValueError("min_run counts line matches: give it with line")
+        if self.line is not None and self.model_fields_set & {"block_lines", "min_blocks"}:
+            raise ValueError(
+                "block_lines and min_blocks shape start blocks: give them with start alone"
+            )
         return self
 
 

@@ -108,10 +108,21 @@ def test_drop_run_heading_and_the_list_under_it(tmp_path: Path) -> None:
     assert removed_lines(rs.apply(doc_of("T\nRelated\nText one.\nText two.\n"))) == {}
 
 
-def test_drop_run_bridge_needs_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [
+        ("start: '^x', bridge: '^y'", "bridge"),
+        ("start: '^x', min_run: 3", "min_run"),
+        ("line: '^x', block_lines: 2", "block_lines"),
+        ("start: '^x', line: '^y', min_blocks: 2", "min_blocks"),
+    ],
+)
+def test_drop_run_fields_of_another_form_are_errors(
+    tmp_path: Path, fields: str, named: str
+) -> None:
     with pytest.raises(RuleErrors) as info:
-        pack(tmp_path, "  - {id: m, kind: drop_run, why: w, start: '^x', bridge: '^y'}\n")
-    assert "bridge" in info.value.records[0].message
+        pack(tmp_path, f"  - {{id: m, kind: drop_run, why: w, {fields}}}\n")
+    assert named in info.value.records[0].message
 
 
 def test_drop_run_blocks(tmp_path: Path) -> None:
