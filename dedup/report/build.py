@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from dedup.model import REASON_EMPTY, REASON_RULE
-from dedup.report import load
+from dedup.report import documents, load
 from dedup.report.charts import bar_chart
 from dedup.report.coerce import as_int, as_sim, as_str
 from dedup.report.data import (
@@ -33,7 +33,12 @@ from dedup.report.data import (
     Verdict,
     css_for,
 )
-from dedup.report.documents import MAX_DOC_LINES, MAX_LINE_CHARS, document_details, pick_sample
+from dedup.report.documents import (
+    MAX_DOC_LINES,
+    MAX_LINE_CHARS,
+    document_details,
+    pick_sample,
+)
 
 # Bounds that keep the page small on large runs (documented in docs/report.md).
 EXAMPLES_PER_RULE: Final = 3
@@ -347,11 +352,13 @@ def build_report_data(out_dir: Path, *, sample_limit: int = 200) -> ReportData:
         rows_total=len(rows),
         sample_limit=sample_limit,
         sample_order=order,
+        sample_cut=len(sample) - len(details),
         categories=_categories(details),
         limits={
             "examples_per_rule": EXAMPLES_PER_RULE,
             "max_line_chars": MAX_LINE_CHARS,
             "max_doc_lines": MAX_DOC_LINES,
+            "max_detail_lines": documents.MAX_DETAIL_LINES,
             "max_findings": MAX_FINDINGS,
             "max_clusters": MAX_CLUSTERS,
             "max_boilerplate": MAX_BOILERPLATE,

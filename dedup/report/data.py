@@ -200,5 +200,6 @@ class ReportData:
     rows_total: int
     sample_limit: int
     sample_order: str  # "input" or "worst"
+    sample_cut: int  # sampled documents left out of the detail by the line budget
     categories: list[tuple[str, str, int]]  # (category, css, lines in the sample)
     limits: dict[str, int]

@@ -19,6 +19,10 @@ from dedup.report.data import DocDetail, DocRow, Line, css_for
 
 MAX_LINE_CHARS: Final = 2_000  # longer raw lines are cut in the detail view
 MAX_DOC_LINES: Final = 1_000  # lines shown per sampled document
+# Lines shown across all detailed documents: ~300 bytes of HTML each, so the detail stays
+# under ~8 MB. Scraped pages run to ~170 lines (the 181 benchmark pages: 31,000 lines),
+# so 200 of them alone made a 9.5 MB page, and 200 long ones would make 60 MB.
+MAX_DETAIL_LINES: Final = 25_000
 
 
 def pick_sample(rows: list[DocRow], limit: int) -> tuple[list[DocRow], str]:
@@ -100,7 +104,13 @@ def _detail(
     )
 
 
-def document_details(out_dir: Path, sample: list[DocRow]) -> list[DocDetail]:
+def document_details(
+    out_dir: Path, sample: list[DocRow], max_lines: int | None = None
+) -> list[DocDetail]:
+    """The detail of ``sample``'s documents, in its order, until their lines reach
+    ``max_lines`` (default :data:`MAX_DETAIL_LINES`; the first document is always shown);
+    the rest stay in the id list."""
+    budget = MAX_DETAIL_LINES if max_lines is None else max_lines
     wanted_index = {row.index: row for row in sample}
     wanted_ids = {row.doc_id for row in sample}
     records: dict[int, dict[str, Any]] = {}
@@ -115,9 +125,14 @@ def document_details(out_dir: Path, sample: list[DocRow]) -> list[DocDetail]:
     for rec in load.iter_jsonl(out_dir / load.EDITS):
         if as_str(rec.get("doc_id")) in wanted_ids:
             edits[as_str(rec.get("doc_id"))].append(rec)
-    details = []
+    details: list[DocDetail] = []
+    shown = 0
     for row in sample:
-        row.in_sample = True
         rec = records.get(row.index, {})
-        details.append(_detail(row, rec, removed.get(row.doc_id, []), edits.get(row.doc_id, [])))
+        detail = _detail(row, rec, removed.get(row.doc_id, []), edits.get(row.doc_id, []))
+        if details and shown + len(detail.lines) > budget:
+            break  # the sample's order is its priority: stop rather than skip ahead
+        row.in_sample = True
+        shown += len(detail.lines)
+        details.append(detail)
     return details

@@ -135,6 +135,31 @@ def test_large_run_shows_worst_sample_and_lists_every_id(run_dir: Path) -> None:
     ]
 
 
+def test_detail_stops_at_the_line_budget_and_says_so(
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dedup.report import build, documents
+
+    rows = build._rows(run_dir, build._first_pass(run_dir))
+    sample, _ = documents.pick_sample(rows, 200)
+    full = documents.document_details(run_dir, sample)
+    sizes = [len(d.lines) for d in full]
+    # A budget that fits the first two documents' lines but not the third's.
+    budget = sizes[0] + sizes[1] + sizes[2] - 1
+    for row in rows:
+        row.in_sample = False
+    cut = documents.document_details(run_dir, sample, max_lines=budget)
+    assert [d.row.index for d in cut] == [d.row.index for d in full[:2]]
+    assert [r.in_sample for r in rows] == [True, True] + [False] * (len(rows) - 2)
+    # One document larger than the budget is still shown: the page is never empty.
+    assert len(documents.document_details(run_dir, sample, max_lines=1)) == 1
+
+    monkeypatch.setattr(documents, "MAX_DETAIL_LINES", budget)
+    html = render_html(run_dir)
+    assert re.findall(r'<article class="doc" id="doc-(\d+)"', html) == ["0", "1"]
+    assert f"Detail for the first 2 of {len(rows)} documents in input order" in html
+
+
 def test_mismatch_between_manifest_and_files_is_flagged(run_dir: Path) -> None:
     manifest_path = run_dir / "manifest.json"
     manifest = json.loads(manifest_path.read_text("utf-8"))
