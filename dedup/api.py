@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from dedup.capacity import memory_warning
 from dedup.config import DedupConfig
 from dedup.io.readers import InputFile, discover_inputs, read_documents
 from dedup.io.writers import (
@@ -105,6 +106,9 @@ def clean(
     config = config or DedupConfig()
     check_output_location(out_dir, inputs)
     files = discover_inputs(inputs)
+    too_big = memory_warning(files, validate=validate)
+    if too_big is not None:
+        log.warning("%s", too_big)
     # fail fast on a bad rule pack
     map_stages, ruleset = build_document_stages(config, validate=validate)
     reduce_stages = build_corpus_stages(config)
