@@ -85,13 +85,35 @@ def _starts_below(running: Callable[[int], bool], line: int, within: int, count:
     return any(running(k) for k in range(line + 1, min(count, line + 1 + within)))
 
 
+# A trailing stretch of running text this far below the rest (in kept lines) and this short
+# (in running lines) is page furniture that reads as prose: a feedback form's thanks, a
+# comment policy, an author's bio under the share bar; not the article's last paragraphs.
+DETACHED_GAP = 20
+DETACHED_MAX_LINES = 2
+
+
 def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
-    """Index of the last line of the article's running text, or -1."""
+    """Index of the last line of the article's running text, or -1.
+
+    The running text comes in stretches: runs of running lines at most
+    :data:`DETACHED_GAP` kept lines apart. Short stretches (at most
+    :data:`DETACHED_MAX_LINES` running lines) below the last long one are left out, so the
+    footer scope (``after_prose``) starts under the article, not under a form's prose. A
+    page with no long stretch (a brief) keeps its last running line as before."""
     running = _running_text(paragraphs, min_words)
-    for i in range(len(paragraphs) - 1, -1, -1):
+    stretches: list[list[int]] = []
+    for i in range(len(paragraphs)):
         if running(i):
-            return i
-    return -1
+            if stretches and i - stretches[-1][-1] <= DETACHED_GAP:
+                stretches[-1].append(i)
+            else:
+                stretches.append([i])
+    if not stretches:
+        return -1
+    for stretch in reversed(stretches):
+        if len(stretch) > DETACHED_MAX_LINES:
+            return stretch[-1]
+    return stretches[-1][-1]
 
 
 # A page title is "Headline - Site" or "Section | Headline - Site": one of its parts is

@@ -206,6 +206,32 @@ def test_where_after_prose_starts_below_the_articles_running_text(tmp_path: Path
     assert removed_lines(doc) == {3: "t/f", 4: "t/f", 5: "t/c", 6: "t/c"}
 
 
+def test_after_prose_leaves_out_a_short_stretch_of_prose_far_below_the_article(
+    tmp_path: Path,
+) -> None:
+    rs = pack(
+        tmp_path,
+        "  - {id: f, kind: cut_after, why: w, exact: [Share], where: {after_prose: 12}}\n",
+    )
+    policy = "Thank you for taking the time to send us your opinion about this story today."
+    policy2 = "Our editors read every message and will take appropriate action where needed."
+    links = "".join(f"Link {n}\n" for n in range(21))
+    article = f"Title\n{PROSE}\n{PROSE2}\n{PROSE3}\n"
+    # A feedback form's two sentences 21 lines below the article are no article text:
+    # the share bar under the article cuts to the end, form included.
+    page = doc_of(f"{article}Share\n{links}{policy}\n{policy2}\nEnd\n")
+    assert removed_lines(rs.apply(page)) == {n: "t/f" for n in range(5, 30)}
+    # Closer below the article, the same sentences are its last paragraphs: the share bar
+    # above them is inside the article and cuts nothing.
+    few = "".join(f"Link {n}\n" for n in range(5))
+    near = doc_of(f"{article}Share\n{few}{policy}\n{policy2}\nEnd\n")
+    assert removed_lines(rs.apply(near)) == {}
+    # A page whose only running text is such a short stretch keeps it (a brief): only the
+    # share bar under it cuts.
+    brief = doc_of(f"Title\nShare\n{links}{policy}\n{policy2}\nShare\nEnd\n")
+    assert removed_lines(rs.apply(brief)) == {26: "t/f", 27: "t/f"}
+
+
 def test_runs_are_made_of_kept_lines(tmp_path: Path) -> None:
     rs = pack(
         tmp_path,
