@@ -326,9 +326,12 @@ class CompiledRule:
                     elif (
                         segment >= model.min_run
                         and j + 1 in hit_set
+                        and j + 2 in hit_set
                         and self._bridges(paragraphs[j])
                     ):
-                        segment = 0  # a bridge follows a whole run: the menu is established
+                        # A whole run above, two matching lines below: the menu goes on
+                        # (one line below could be the author under a headline).
+                        segment = 0
                     else:
                         break
                     j += 1

@@ -210,8 +210,8 @@ class DropRunRule(_RuleBase):
     # Only a run that ends with the document's last line (lists of links closing a page).
     to_end: bool = False
     # With ``line`` alone: one line matching ``bridge`` right after a whole run (min_run
-    # matches since the run began or the last bridge) joins it to the matching lines below
-    # (a menu entry the label pattern misses); it does not count toward min_run.
+    # matches since the run began or the last bridge) and right before two matching lines
+    # joins them (a menu entry the label pattern misses); it does not count toward min_run.
     bridge: Regex | None = None
 
     @model_validator(mode="after")

@@ -86,8 +86,12 @@ def test_drop_run_bridge_joins_a_whole_run_to_what_follows(tmp_path: Path) -> No
     rule = "  - {id: m, kind: drop_run, why: w, line: '^- ', min_run: 3, bridge: '^[^.]{1,20}$'}\n"
     rs = pack(tmp_path, rule)
     # A whole run, a short line, the menu again: one run, bridge included.
-    menu = rs.apply(doc_of("T\n- a\n- b\n- c\nOther\n- d\nBody.\n"))
-    assert sorted(removed_lines(menu)) == [2, 3, 4, 5, 6]
+    menu = rs.apply(doc_of("T\n- a\n- b\n- c\nOther\n- d\n- e\nBody.\n"))
+    assert sorted(removed_lines(menu)) == [2, 3, 4, 5, 6, 7]
+    # One matching line under the short line is not the menu going on: a headline under a
+    # menu, with its author's name below it, stays.
+    headline = rs.apply(doc_of("T\n- a\n- b\n- c\nHeadline\n- d\nBody.\n"))
+    assert sorted(removed_lines(headline)) == [2, 3, 4]
     # Two short runs are not joined into one (a list in an article); nor is a sentence
     # bridged, nor a line with no run line after it.
     assert removed_lines(rs.apply(doc_of("T\n- a\n- b\nOther\n- c\n- d\n"))) == {}
