@@ -182,10 +182,7 @@ class CompiledRule:
                 self._header_above(every, paragraphs, hits, model)
             else:
                 assert isinstance(model, DropRunRule)
-                if self._run_start is not None and self._run_line is not None:
-                    self._drop_headed_lists(paragraphs, in_scope, hits, model)
-                else:
-                    self._drop_run(paragraphs, in_scope, hits, model)
+                self._drop_run(paragraphs, in_scope, hits, model)
 
     def _header_above(
         self,
@@ -289,62 +286,74 @@ class CompiledRule:
             if present is not None:
                 present.add(p)  # later rules may match the edited line
 
-    def _drop_headed_lists(
-        self, paragraphs: list[Paragraph], indices: range, hits: list[int], model: DropRunRule
-    ) -> None:
-        """A heading (``start``) and the ``line`` lines right under it, when there are at
-        least ``min_run`` of them; the list ends at the first other line."""
-        assert self._run_line is not None
-        end = indices.stop
-        for h in hits:
-            if paragraphs[h].removal is not None:
-                continue  # inside the list of a heading above
-            j = h + 1
-            while j < end and self._run_line.search(subject(paragraphs[j], self.match_on)):
-                j += 1
-            if j - h - 1 >= model.min_run and (not model.to_end or j == len(paragraphs)):
-                for k in range(h, j):
-                    paragraphs[k].remove(REASON_RULE, self.full_id)
-
-    def _bridges(self, p: Paragraph) -> bool:
-        return self._bridge is not None and self._bridge.search(subject(p, self.match_on))
-
     def _drop_run(
         self, paragraphs: list[Paragraph], indices: range, hits: list[int], model: DropRunRule
     ) -> None:
-        hit_set = set(hits)
-        end = indices.stop
-        runs: list[range] = []
-        if self._run_line is not None:
-            i = indices.start
-            while i < end:
-                j, matched, segment = i, 0, 0
-                while j < end:
-                    if j in hit_set:
-                        matched += 1
-                        segment += 1
-                    elif (
-                        segment >= model.min_run
-                        and j + 1 in hit_set
-                        and j + 2 in hit_set
-                        and self._bridges(paragraphs[j])
-                    ):
-                        # A whole run above, two matching lines below: the menu goes on
-                        # (one line below could be the author under a headline).
-                        segment = 0
-                    else:
-                        break
-                    j += 1
-                if matched >= model.min_run:
-                    runs.append(range(i, j))
-                i = j + 1 if j == i else j
+        """Remove the runs of the rule's form (see :class:`DropRunRule`); with ``to_end``,
+        only a run that reaches the document's last line."""
+        if self._run_start is not None and self._run_line is not None:
+            runs = self._headed_lists(paragraphs, indices, hits, model.min_run)
+        elif self._run_line is not None:
+            runs = self._line_runs(paragraphs, indices, set(hits), model.min_run)
         else:
-            runs = _block_runs(hits, hit_set, end, model.block_lines, model.min_blocks)
+            runs = _block_runs(hits, set(hits), indices.stop, model.block_lines, model.min_blocks)
         for run in runs:
             if model.to_end and run.stop != len(paragraphs):
                 continue
             for i in run:
                 paragraphs[i].remove(REASON_RULE, self.full_id)
+
+    def _headed_lists(
+        self, paragraphs: list[Paragraph], indices: range, headings: list[int], min_run: int
+    ) -> list[range]:
+        """Each heading (``start``) and the ``line`` lines right under it, when there are at
+        least ``min_run`` of them; a list ends at the first other line."""
+        assert self._run_line is not None
+        runs: list[range] = []
+        reached = indices.start
+        for h in headings:
+            if h < reached:
+                continue  # inside the list under a heading above (its list is no longer)
+            j = h + 1
+            while j < indices.stop and self._run_line.search(subject(paragraphs[j], self.match_on)):
+                j += 1
+            reached = j
+            if j - h - 1 >= min_run:
+                runs.append(range(h, j))
+        return runs
+
+    def _line_runs(
+        self, paragraphs: list[Paragraph], indices: range, hit_set: set[int], min_run: int
+    ) -> list[range]:
+        """Runs of consecutive ``line`` matches (at least ``min_run``), with ``bridge``."""
+        runs: list[range] = []
+        end = indices.stop
+        i = indices.start
+        while i < end:
+            j, matched, segment = i, 0, 0
+            while j < end:
+                if j in hit_set:
+                    matched += 1
+                    segment += 1
+                elif (
+                    segment >= min_run
+                    and j + 1 in hit_set
+                    and j + 2 in hit_set
+                    and self._bridges(paragraphs[j])
+                ):
+                    # A whole run above, two matching lines below: the menu goes on (one
+                    # line below could be the author under a headline).
+                    segment = 0
+                else:
+                    break
+                j += 1
+            if matched >= min_run:
+                runs.append(range(i, j))
+            i = j + 1 if j == i else j
+        return runs
+
+    def _bridges(self, p: Paragraph) -> bool:
+        return self._bridge is not None and self._bridge.search(subject(p, self.match_on))
 
 
 def _block_runs(
