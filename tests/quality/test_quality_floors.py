@@ -14,32 +14,18 @@ The rules of the previous generic pack scored keep 0.835, chrome 0.380 / 0.156.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-from functools import cache
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from tests.quality.helpers import quality_eval
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "tests" / "data" / "quality" / "pages.jsonl"
 
 KEEP_FLOOR = 0.99  # body lines kept: removing article text is the worst error
 CHROME_FLOOR = {False: 0.89, True: 0.87}  # chrome lines removed, by rules_only
-
-
-@cache
-def quality_eval() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "quality_eval", ROOT / "benchmarks" / "quality_eval.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["quality_eval"] = module  # dataclasses resolve their module by name
-    spec.loader.exec_module(module)
-    return module
 
 
 def pages() -> list[dict[str, str]]:
