@@ -1,8 +1,8 @@
 """Will one run fit in memory? A warning before the map phase, not after the OOM killer.
 
 A run keeps every document until it writes (DESIGN.md §1: the reduce needs them all), so
-its peak memory grows with the text: measured by ``make bench`` at 100 MB of text, peak
-RSS 0.72 GB without validation and 1.30 GB with it. Compressed inputs hold more text than
+its peak memory grows with the text: measured at 100 MB of text, peak RSS 0.68 GB without
+validation and 1.05 GB with it. Compressed inputs hold more text than
 their size says.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from dedup.io.readers import InputFile
 
 # Peak RSS per byte of input text (100 MB benchmark corpus, rounded up).
-BYTES_PER_TEXT_BYTE = {True: 13.0, False: 7.5}  # by whether validation runs
+BYTES_PER_TEXT_BYTE = {True: 10.5, False: 7.0}  # by whether validation runs
 # Text bytes per stored byte of a compressed input (news text gzips ~3-4x).
 EXPANSION = {"jsonl.gz": 3.5, "parquet": 3.0}
 # Warn when the estimate passes this share of the machine's memory.

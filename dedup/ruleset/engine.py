@@ -276,7 +276,7 @@ class CompiledRule:
             after = self._strip.sub(replace, p.text).strip()
             if after == p.text:
                 continue
-            p.edits.append(Edit(self.full_id, p.text, after))
+            p.add_edit(Edit(self.full_id, p.text, after))
             p.text = after
             p.norm = normalize(after)
             if not after:

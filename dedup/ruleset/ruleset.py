@@ -217,13 +217,12 @@ class RuleSet:
     def would_remove(self, doc: Document) -> list[tuple[int, str]]:
         """(line, rule id) of kept paragraphs the rules would remove now (on a copy)."""
         # A light copy, not copy.deepcopy (which dominated validation): rules only replace
-        # a paragraph's text/norm/removal and append to its edits, so fresh Paragraph
-        # objects with fresh edit lists keep ``doc`` untouched.
+        # a paragraph's text/norm/removal/edits (a tuple), so fresh Paragraph objects keep
+        # ``doc`` untouched.
         trial = dataclasses.replace(
             doc,
             paragraphs=[
-                Paragraph(p.line, p.raw, p.text, p.norm, p.removal, list(p.edits))
-                for p in doc.paragraphs
+                Paragraph(p.line, p.raw, p.text, p.norm, p.removal, p.edits) for p in doc.paragraphs
             ],
             meta=dict(doc.meta),
         )

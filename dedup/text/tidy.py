@@ -12,7 +12,7 @@ def apply_output_form(p: Paragraph) -> None:
     shown = output_form(p.text)
     if shown == p.text:
         return
-    p.edits.append(Edit(OUTPUT_FORM_RULE, p.text, shown))
+    p.add_edit(Edit(OUTPUT_FORM_RULE, p.text, shown))
     p.text = shown
     p.norm = normalize(shown)
     if not shown:

@@ -123,10 +123,11 @@ def memory_paragraphs(doc: Document, title: str, text: str, lines: Any) -> list[
 def written_paragraphs(
     doc: Document, kept: Sequence[Paragraph] | None = None
 ) -> list[Paragraph] | None:
-    """``doc``'s kept lines as validation reads them back from its record (fresh
-    paragraphs: text = raw = the output text), or None when segmenting the record would
-    not give them back one for one (an empty, untrimmed or multi-line text). ``p.norm`` is
-    reused only for unedited lines: an edit (e.g. the output form) can leave it out of date.
+    """``doc``'s kept lines as validation reads them back from its record (text = raw =
+    the output text: the document's own paragraph where it is one already, else a fresh
+    one; callers only read them), or None when segmenting the record would not give them
+    back one for one (an empty, untrimmed or multi-line text). ``p.norm`` is reused only
+    for unedited lines: an edit (e.g. the output form) can leave it out of date.
     """
     kept = doc.kept_paragraphs() if kept is None else kept
     if not kept:
@@ -136,7 +137,10 @@ def written_paragraphs(
         t = p.text
         if not t or t != t.strip() or "\n" in t or "\r" in t:
             return None
-        out.append(Paragraph(p.line, t, t, normalize(t) if p.edits else p.norm))
+        if p.raw == t and not p.edits:
+            out.append(p)  # already what the record gives back; the checks only read it
+        else:
+            out.append(Paragraph(p.line, t, t, normalize(t) if p.edits else p.norm))
     return out
 
 

@@ -320,8 +320,13 @@ def removals_schema(
         def _line_unique(cls, df: pd.DataFrame) -> Series[bool]:
             if not _has(df, "doc_id", "line"):
                 return _all_true(df)  # type: ignore[return-value]
-            keys = df["doc_id"].astype(str) + "\x00" + df["line"].astype(str)
-            return ~keys.duplicated(keep="first")  # type: ignore[return-value]
+            try:
+                # factorised column by column: no key string per row (+100 MB of peak
+                # memory at 395,000 removals)
+                return ~df.duplicated(subset=["doc_id", "line"], keep="first")  # type: ignore[return-value]
+            except TypeError:  # an unhashable value (a list for a line): compare as text
+                keys = df["doc_id"].astype(str) + "\x00" + df["line"].astype(str)
+                return ~keys.duplicated(keep="first")  # type: ignore[return-value]
 
         @pa.dataframe_check(name="line_not_kept")
         def _line_not_kept(cls, df: pd.DataFrame) -> Series[bool]:

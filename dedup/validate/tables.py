@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dedup.validate import textchecks as tc
@@ -119,13 +119,16 @@ def validate_tables(
 
 def validate_records(
     documents: Sequence[Mapping[str, Any]],
-    removals: Sequence[Mapping[str, Any]],
+    removals: Iterable[Mapping[str, Any]],
     config: DedupConfig,
     ruleset: RuleMatcher | None = None,
     neardup: NearDupFinder | None = None,
     corpus: Any = None,
 ) -> ValidationResult:
     """:func:`validate_tables` on records as written to the JSONL files (``dedup clean``).
+
+    ``removals`` may be an iterator: its records are then gathered column by column (the
+    schema's columns only), never held as dicts all at once.
 
     Every check judges what the records contain, so `dedup validate DIR` agrees with it.
     ``corpus`` (``dedup.pipeline.Corpus``) only saves work: a kept document's paragraphs
@@ -210,9 +213,18 @@ def _same_signatures(recorded: Any, config: DedupConfig) -> bool:
     return all(recorded.get(k) == wanted.get(k) for k in _SIGNATURE_SCHEME)
 
 
-def _frame(rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+_MISSING = float("nan")
+
+
+def _frame(rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
     import pandas as pd
 
+    if not isinstance(rows, Sequence):
+        gathered: dict[str, list[Any]] = {c: [] for c in columns}
+        for row in rows:
+            for column, values in gathered.items():
+                values.append(row.get(column, _MISSING))  # NaN, as pandas fills a list's gaps
+        return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in gathered.items()})
     if not rows:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
     # Copy only what is not a dict already: 286,000 removal records copied at once were

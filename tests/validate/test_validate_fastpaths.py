@@ -44,7 +44,7 @@ def test_memory_paragraphs_equal_resegmented_record() -> None:
     body = _para(4, "\tThe city\u2019s first metro line opened on Monday.")
     edited = _para(5, "Photo: VNA  Crowds at the station")
     # a later edit (like the output form) leaves p.norm stale: it must not be reused
-    edited.edits.append(Edit("test/photo", edited.text, "Crowds at the station"))
+    edited.add_edit(Edit("test/photo", edited.text, "Crowds at the station"))
     edited.text = "Crowds at the station"
     doc = Document("d1", "d1.txt", [title, chrome, body, edited])
     rec = document_record(doc)
@@ -278,3 +278,35 @@ def test_near_repeat_pairs_equal_the_pairwise_loop(lines: list[str]) -> None:
         return 1 if k == 0 else 2 * k
 
     assert near == [(line(a), line(b)) for a, b in _repeats_by_every_pair(lines, 0.8)]
+
+
+def test_streamed_removals_give_the_findings_of_a_list() -> None:
+    """``dedup clean`` streams its removal records into validation's columns; a list of
+    the same records (``dedup validate DIR``) must give the same findings, bad rows too."""
+    from helpers_validate import FakeRules, removal, valid_output
+
+    from dedup.config import DedupConfig
+    from dedup.validate import validate_records
+
+    out = valid_output()
+    removals = [
+        *out.removals,
+        removal("a", 3, detail="test/again"),  # line removed twice
+        removal("nobody", 0, reason="vanished", detail=" "),  # four bad fields
+        removal("b", 2, reason="repeated", detail="b:1"),  # kept line; no similarity
+        {"doc_id": "c", "line": 5},  # missing columns
+        removal("c", [1, 2]),  # an unhashable line
+    ]
+    config, rules = DedupConfig(), FakeRules()
+    listed = validate_records(out.documents, removals, config, ruleset=rules)
+    streamed = validate_records(out.documents, iter(removals), config, ruleset=rules)
+    assert {f.check for f in listed.findings if f.schema == "removed.jsonl"} >= {
+        "line_unique_per_doc",
+        "doc_id_exists",
+        "line_positive",
+        "reason_allowed",
+        "detail_present",
+        "similarity_missing",
+        "line_not_kept",
+    }
+    assert streamed.to_json() == listed.to_json()
