@@ -53,7 +53,13 @@ def _running_text(paragraphs: Sequence[Paragraph], min_words: int) -> Callable[[
     lines apart, but never two prose lines in a row. A line printed before on the page,
     word for word, is no prose here: an article does not repeat its paragraphs, while a
     teaser under it quoting its lead, or a caption printed twice, does (the repeat is
-    removed later, by the near-duplicate engine)."""
+    removed later, by the near-duplicate engine).
+
+    A page with no two prose lines in a row anywhere (an explainer whose every paragraph
+    sits under its own subheading: heading, paragraph, heading, paragraph) has no running
+    text by that test, and its footer would stay whole. There, any prose line with another
+    one at most three lines away counts: a teaser list below such an article then counts
+    too, which only moves the footer scope down."""
     count = len(paragraphs)
     prose: dict[int, bool] = {}
     first: dict[str, int] = {}  # line -> where it first stands; built when first needed
@@ -77,7 +83,12 @@ def _running_text(paragraphs: Sequence[Paragraph], min_words: int) -> Callable[[
             is_prose(i + d) and (in_run(i) or in_run(i + d)) for d in (-3, -2, -1, 1, 2, 3)
         )
 
-    return running
+    def near_prose(i: int) -> bool:
+        return is_prose(i) and any(is_prose(i + d) for d in (-3, -2, -1, 1, 2, 3))
+
+    if any(in_run(i) for i in range(count) if is_prose(i)):
+        return running
+    return near_prose
 
 
 def _starts_below(running: Callable[[int], bool], line: int, within: int, count: int) -> bool:

@@ -236,6 +236,24 @@ def test_after_prose_leaves_out_a_short_stretch_of_prose_far_below_the_article(
     assert removed_lines(rs.apply(brief)) == {26: "t/f", 27: "t/f"}
 
 
+def test_after_prose_on_a_page_with_no_two_prose_lines_in_a_row(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - {id: f, kind: cut_after, why: w, exact: [Share], where: {after_prose: 12}}\n",
+    )
+    # An explainer: every paragraph under its own subheading. With no two prose lines in a
+    # row anywhere, a prose line near another one is running text: the share bar under the
+    # last paragraph cuts to the end, and the subheadings stay.
+    qa = f"Title\nWhat changed?\n{PROSE}\nWho pays?\n{PROSE2}\nWhat next?\n{PROSE3}\n"
+    assert removed_lines(rs.apply(doc_of(f"{qa}Share\nFacebook\n"))) == {8: "t/f", 9: "t/f"}
+    # A share bar between two of its paragraphs is inside the article.
+    inside = f"Title\nWhat changed?\n{PROSE}\nShare\n{PROSE2}\n"
+    assert removed_lines(rs.apply(doc_of(inside))) == {}
+    # A lone prose line has no other one near it: still no running text, no scope.
+    lone = f"Title\n{PROSE}\nA\nB\nC\nShare\nFacebook\n"
+    assert removed_lines(rs.apply(doc_of(lone))) == {}
+
+
 def test_runs_are_made_of_kept_lines(tmp_path: Path) -> None:
     rs = pack(
         tmp_path,
