@@ -124,3 +124,5 @@ def test_a_box_inside_the_article_does_not_cut_it(marker: str) -> None:
     lost = [p.line for p in doc.paragraphs if p.line in shifted and not p.kept]
     assert lost == []
     assert not [p for p in doc.paragraphs if p.line > 60 and p.kept]  # the real footer still goes
+    if marker != "Trending":  # a related box's headline goes with its heading
+        assert [p.line for p in doc.paragraphs if 16 <= p.line <= 19 and p.kept] == []
