@@ -44,7 +44,9 @@ def scope(
     return range(min(where.skip_head, count), count)
 
 
-def _running_text(paragraphs: Sequence[Paragraph], min_words: int) -> Callable[[int], bool]:
+def _running_text(
+    paragraphs: Sequence[Paragraph], min_words: int, *, loose: bool = False
+) -> Callable[[int], bool]:
     """Whether line ``i`` is part of the article's running text: it reads as prose and has
     another such line at most three lines away, one of the two next to a third. An
     article's paragraphs come in runs, interrupted by a subheading, a caption or an inline
@@ -55,11 +57,8 @@ def _running_text(paragraphs: Sequence[Paragraph], min_words: int) -> Callable[[
     teaser under it quoting its lead, or a caption printed twice, does (the repeat is
     removed later, by the near-duplicate engine).
 
-    A page with no two prose lines in a row anywhere (an explainer whose every paragraph
-    sits under its own subheading: heading, paragraph, heading, paragraph) has no running
-    text by that test, and its footer would stay whole. There, any prose line with another
-    one at most three lines away counts: a teaser list below such an article then counts
-    too, which only moves the footer scope down."""
+    ``loose``: any prose line with another one at most three lines away, no line next to
+    it needed (for pages with no two prose lines in a row, see :func:`_last_running_text`)."""
     count = len(paragraphs)
     prose: dict[int, bool] = {}
     first: dict[str, int] = {}  # line -> where it first stands; built when first needed
@@ -86,9 +85,7 @@ def _running_text(paragraphs: Sequence[Paragraph], min_words: int) -> Callable[[
     def near_prose(i: int) -> bool:
         return is_prose(i) and any(is_prose(i + d) for d in (-3, -2, -1, 1, 2, 3))
 
-    if any(in_run(i) for i in range(count) if is_prose(i)):
-        return running
-    return near_prose
+    return near_prose if loose else running
 
 
 def _starts_below(running: Callable[[int], bool], line: int, within: int, count: int) -> bool:
@@ -110,21 +107,34 @@ def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
     :data:`DETACHED_GAP` kept lines apart. Short stretches (at most
     :data:`DETACHED_MAX_LINES` running lines) below the last long one are left out, so the
     footer scope (``after_prose``) starts under the article, not under a form's prose. A
-    page with no long stretch (a brief) keeps its last running line as before."""
-    running = _running_text(paragraphs, min_words)
-    stretches: list[list[int]] = []
-    for i in range(len(paragraphs)):
-        if running(i):
-            if stretches and i - stretches[-1][-1] <= DETACHED_GAP:
-                stretches[-1].append(i)
-            else:
-                stretches.append([i])
+    page with no long stretch (a brief) keeps its last running line as before.
+
+    A page with no two prose lines in a row anywhere (an explainer whose every paragraph
+    sits under its own subheading: heading, paragraph, heading, paragraph) has no running
+    text by that test, and its footer would stay whole. There, any prose line with another
+    one at most three lines away counts (``loose``): a teaser list below such an article
+    then counts too, which only moves the footer scope down."""
+    stretches = _stretches(_running_text(paragraphs, min_words), len(paragraphs))
+    if not stretches:
+        stretches = _stretches(_running_text(paragraphs, min_words, loose=True), len(paragraphs))
     if not stretches:
         return -1
     for stretch in reversed(stretches):
         if len(stretch) > DETACHED_MAX_LINES:
             return stretch[-1]
     return stretches[-1][-1]
+
+
+def _stretches(running: Callable[[int], bool], count: int) -> list[list[int]]:
+    """The running lines, in runs at most :data:`DETACHED_GAP` kept lines apart."""
+    stretches: list[list[int]] = []
+    for i in range(count):
+        if running(i):
+            if stretches and i - stretches[-1][-1] <= DETACHED_GAP:
+                stretches[-1].append(i)
+            else:
+                stretches.append([i])
+    return stretches
 
 
 # A page title is "Headline - Site" or "Section | Headline - Site": one of its parts is
