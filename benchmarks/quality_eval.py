@@ -46,6 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 AEB = Path("/work/shared/data/article-extraction-benchmark")
 SEEDS = ROOT / "seeds"
 SEED_LABELS = ROOT / "tests" / "data" / "seeds.labels.tsv"
+# Hand-labelled pages of sites the benchmark lacks (docs/quality.md): keep / drop / either.
+UNSEEN = ROOT / "tests" / "data" / "unseen"
 
 BBC = Path("/work/shared/data/bbc")
 BODY, CHROME, EITHER = "body", "chrome", "either"
@@ -345,10 +347,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             n: eval_seeds(SEEDS, SEED_LABELS, r, rules_only=args.rules_only)
             for n, r in runs.items()
         }
+        unseen = {
+            n: eval_seeds(UNSEEN / "pages", UNSEEN / "labels.tsv", r, rules_only=args.rules_only)
+            for n, r in runs.items()
+        }
         bbc = {n: eval_bbc(args.bbc, r, args.jobs) for n, r in runs.items()} if args.bbc else {}
     mode = "rules only" if args.rules_only else "rules + near-dup"
     print_table(f"Article-extraction benchmark, {len(pages)} pages ({mode})", aeb)
     print_table(f"Seeds, gold labels ({mode})", seeds)
+    print_table(f"Pages of sites the benchmark lacks, hand-labelled ({mode})", unseen)
     for name, (lines, by_rule) in bbc.items():
         total = sum(by_rule.values())
         print(
@@ -363,6 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = {
             "aeb": {n: s.as_dict() for n, s in aeb.items()},
             "seeds": {n: s.as_dict() for n, s in seeds.items()},
+            "unseen": {n: s.as_dict() for n, s in unseen.items()},
         }
         args.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return 0
