@@ -70,14 +70,20 @@ _SENTENCE_END = frozenset(".!?\"'。")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+def unspaced_words(text: str) -> int:
+    """Words a text's Chinese and Japanese characters carry (two characters a word), on top
+    of its space-separated ones."""
+    return 0 if text.isascii() else len(_UNSPACED.findall(text)) // 2
+
+
 def reads_as_prose(norm: str, min_words: int) -> bool:
     """Whether a normalised line reads as a paragraph of prose: ``min_words`` words or
     more and a sentence ending. Menus, headlines, captions and buttons have neither."""
     if norm[-1:] not in _SENTENCE_END:
         return False
     words = word_count(norm)
-    if words < min_words and not norm.isascii():
-        words += len(_UNSPACED.findall(norm)) // 2
+    if words < min_words:
+        words += unspaced_words(norm)
     return words >= min_words
 
 

@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from dedup.text.normalize import unspaced_words
+
 NBSP_CHARS = "\u00a0\u202f\u2007"
 _NBSP = re.compile(f"[{NBSP_CHARS}]")
 # C0/C1 controls except \t and \n (tabs survive stripping inside a line) and \r (own check).
@@ -97,7 +99,11 @@ def body_paragraphs(text: Any) -> list[str]:
 
 
 def word_count(text: Any) -> int:
-    return len(text.split()) if isinstance(text, str) else 0
+    """Space-separated words, plus one per two Chinese or Japanese characters (they are
+    written without spaces: a Chinese article is not "ten words" long)."""
+    if not isinstance(text, str):
+        return 0
+    return len(text.split()) + unspaced_words(text)
 
 
 def has_min_words(text: Any, n: int) -> bool:
@@ -105,4 +111,6 @@ def has_min_words(text: Any, n: int) -> bool:
     after ``k + 1`` words (this check was a tenth of validation at 100 MB)."""
     if n <= 0:
         return True
-    return isinstance(text, str) and len(text.split(None, n - 1)) >= n
+    if not isinstance(text, str):
+        return False
+    return len(text.split(None, n - 1)) >= n or word_count(text) >= n

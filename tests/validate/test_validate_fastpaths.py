@@ -310,3 +310,25 @@ def test_streamed_removals_give_the_findings_of_a_list() -> None:
         "line_not_kept",
     }
     assert streamed.to_json() == listed.to_json()
+
+
+def test_chinese_text_is_counted_in_words_of_two_characters(tmp_path: Path) -> None:
+    """Chinese and Japanese are written without spaces: a Chinese article is no "ten-word"
+    body, and validation must not fail it for being short (as the rules' prose test, two
+    characters count as a word)."""
+    zh = "上海市政府宣布，到二零三零年将新建五十座城市公园，进一步改善市民的生活环境。"
+    hanzi = len(zh.replace("，", "").replace("。", ""))
+    assert tc.word_count(zh) == 1 + hanzi // 2  # one space-separated token, 35 characters
+    assert tc.has_min_words(zh, 15) and not tc.has_min_words(zh, 25)
+    page = tmp_path / "in" / "zh.txt"
+    page.parent.mkdir()
+    lines = [
+        "上海将新建五十座公园",
+        zh,
+        "据介绍，新建公园将主要分布在人口密集的中心城区和新城地区，总面积约为一千公顷。",
+        "相关部门表示，公园建设将与城市更新项目相结合，优先利用闲置土地和老旧厂房。",
+    ]
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = clean([page.parent], tmp_path / "out", build_config({"jobs": 1}))
+    assert result.validation is not None
+    assert [f.check for f in result.validation.findings] == []
