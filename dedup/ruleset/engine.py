@@ -9,7 +9,7 @@ the document, which is what makes cleaning idempotent (see ``RuleSet.settle``).
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Sequence, Set
 from urllib.parse import urlsplit
 
 from dedup.model import REASON_EMPTY, REASON_RULE, Document, Edit, Paragraph
@@ -27,10 +27,9 @@ from dedup.ruleset.models import (
     _Matcher,
 )
 from dedup.ruleset.patterns import Pattern
+from dedup.ruleset.runs import LineTest, block_runs, headed_lists, line_runs
 from dedup.text.normalize import normalize
 from dedup.text.tidy import apply_output_form
-
-_LineTest = Callable[[Paragraph], bool]
 
 
 def _always(p: Paragraph) -> bool:
@@ -217,7 +216,7 @@ class CompiledRule:
         indices: Sequence[int],
         present: Presence | None,
         known: frozenset[str] | None,
-    ) -> tuple[Sequence[int], _LineTest]:
+    ) -> tuple[Sequence[int], LineTest]:
         """The lines in ``indices`` that can pass the line test, and the test still to run
         on them: one set lookup per line instead of the full test where the texts that
         pass (``known``, or the bank's answer for a run pattern) or a superset of them
@@ -238,14 +237,14 @@ class CompiledRule:
             return [i for i in indices if paragraphs[i].raw in texts]
         return [i for i in indices if paragraphs[i].norm in texts]
 
-    def _drop(self, paragraphs: list[Paragraph], indices: Sequence[int], test: _LineTest) -> None:
+    def _drop(self, paragraphs: list[Paragraph], indices: Sequence[int], test: LineTest) -> None:
         for i in indices:
             p = paragraphs[i]
             if p.kept and test(p):
                 p.remove(REASON_RULE, self.full_id)
 
     def _cut(
-        self, paragraphs: list[Paragraph], indices: Sequence[int], test: _LineTest, include: bool
+        self, paragraphs: list[Paragraph], indices: Sequence[int], test: LineTest, include: bool
     ) -> None:
         for i in indices:
             if test(paragraphs[i]) and self._confirmed(paragraphs, i):
@@ -292,91 +291,23 @@ class CompiledRule:
         """Remove the runs of the rule's form (see :class:`DropRunRule`); with ``to_end``,
         only a run that reaches the document's last line."""
         if self._run_start is not None and self._run_line is not None:
-            runs = self._headed_lists(paragraphs, indices, hits, model.min_run)
+            runs = headed_lists(paragraphs, indices, hits, model.min_run, self._run_item)
         elif self._run_line is not None:
-            runs = self._line_runs(paragraphs, indices, set(hits), model.min_run)
+            runs = line_runs(paragraphs, indices, set(hits), model.min_run, self._bridges)
         else:
-            runs = _block_runs(hits, set(hits), indices.stop, model.block_lines, model.min_blocks)
+            runs = block_runs(hits, indices.stop, model.block_lines, model.min_blocks)
         for run in runs:
             if model.to_end and run.stop != len(paragraphs):
                 continue
             for i in run:
                 paragraphs[i].remove(REASON_RULE, self.full_id)
 
-    def _headed_lists(
-        self, paragraphs: list[Paragraph], indices: range, headings: list[int], min_run: int
-    ) -> list[range]:
-        """Each heading (``start``) and the ``line`` lines right under it, when there are at
-        least ``min_run`` of them; a list ends at the first other line."""
+    def _run_item(self, p: Paragraph) -> bool:
         assert self._run_line is not None
-        runs: list[range] = []
-        reached = indices.start
-        for h in headings:
-            if h < reached:
-                continue  # inside the list under a heading above (its list is no longer)
-            j = h + 1
-            while j < indices.stop and self._run_line.search(subject(paragraphs[j], self.match_on)):
-                j += 1
-            reached = j
-            if j - h - 1 >= min_run:
-                runs.append(range(h, j))
-        return runs
-
-    def _line_runs(
-        self, paragraphs: list[Paragraph], indices: range, hit_set: set[int], min_run: int
-    ) -> list[range]:
-        """Runs of consecutive ``line`` matches (at least ``min_run``), with ``bridge``."""
-        runs: list[range] = []
-        end = indices.stop
-        i = indices.start
-        while i < end:
-            j, matched, segment = i, 0, 0
-            while j < end:
-                if j in hit_set:
-                    matched += 1
-                    segment += 1
-                elif (
-                    segment >= min_run
-                    and j + 1 in hit_set
-                    and j + 2 in hit_set
-                    and self._bridges(paragraphs[j])
-                ):
-                    # A whole run above, two matching lines below: the menu goes on (one
-                    # line below could be the author under a headline).
-                    segment = 0
-                else:
-                    break
-                j += 1
-            if matched >= min_run:
-                runs.append(range(i, j))
-            i = j + 1 if j == i else j
-        return runs
+        return bool(self._run_line.search(subject(p, self.match_on)))
 
     def _bridges(self, p: Paragraph) -> bool:
-        return self._bridge is not None and self._bridge.search(subject(p, self.match_on))
-
-
-def _block_runs(
-    starts: list[int], start_set: set[int], end: int, block_lines: int, min_blocks: int
-) -> list[range]:
-    """Runs of blocks: each block is a start line plus the lines up to the next start line
-    (at most ``block_lines`` in all); a run continues while the next line starts a block."""
-    runs: list[range] = []
-    k = 0
-    while k < len(starts):
-        first = i = starts[k]
-        blocks = 0
-        while i in start_set:
-            j = i + 1
-            while j < end and j - i < block_lines and j not in start_set:
-                j += 1
-            blocks += 1
-            i = j
-        if blocks >= min_blocks:
-            runs.append(range(first, i))
-        while k < len(starts) and starts[k] < i:
-            k += 1
-    return runs
+        return self._bridge is not None and bool(self._bridge.search(subject(p, self.match_on)))
 
 
 class Applicability:
