@@ -113,10 +113,19 @@ def _last_running_text(paragraphs: Sequence[Paragraph], min_words: int) -> int:
     sits under its own subheading: heading, paragraph, heading, paragraph) has no running
     text by that test, and its footer would stay whole. There, any prose line with another
     one at most three lines away counts (``loose``): a teaser list below such an article
-    then counts too, which only moves the footer scope down."""
-    stretches = _stretches(_running_text(paragraphs, min_words), len(paragraphs))
-    if not stretches:
-        stretches = _stretches(_running_text(paragraphs, min_words, loose=True), len(paragraphs))
+    then counts too, which only moves the footer scope down.
+
+    A page with no running text at ``min_words`` (a brief whose paragraphs have 10-14
+    words) tries again at two thirds of it; only pages with none at either count have no
+    footer scope."""
+    count = len(paragraphs)
+    stretches: list[list[int]] = []
+    for words in (min_words, min_words * 2 // 3):
+        stretches = _stretches(_running_text(paragraphs, words), count)
+        if not stretches:
+            stretches = _stretches(_running_text(paragraphs, words, loose=True), count)
+        if stretches:
+            break
     if not stretches:
         return -1
     for stretch in reversed(stretches):

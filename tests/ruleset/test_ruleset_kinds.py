@@ -254,6 +254,25 @@ def test_after_prose_on_a_page_with_no_two_prose_lines_in_a_row(tmp_path: Path) 
     assert removed_lines(rs.apply(doc_of(lone))) == {}
 
 
+def test_after_prose_on_a_brief_of_short_paragraphs(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - {id: f, kind: cut_after, why: w, exact: [Share], where: {after_prose: 15}}\n",
+    )
+    # A brief whose paragraphs all have 10 to 14 words has no running text at 15 words:
+    # two thirds of the count (10) then make it running text, and the share bar under
+    # it cuts to the end; the one above the text stays.
+    brief = (
+        "Title\nShare\nThe council approved the budget for twenty new schools on Monday.\n"
+        "The mayor said the money would come from a new tax.\n"
+        "Work on the first schools will start early next year.\nShare\nFacebook\nMore news\n"
+    )
+    assert removed_lines(rs.apply(doc_of(brief))) == {6: "t/f", 7: "t/f", 8: "t/f"}
+    # Shorter still (under 10 words a line): no running text, no scope.
+    shorter = "Title\nThe council approved the budget.\nThe mayor resigned.\nShare\nMore news\n"
+    assert removed_lines(rs.apply(doc_of(shorter))) == {}
+
+
 def test_runs_are_made_of_kept_lines(tmp_path: Path) -> None:
     rs = pack(
         tmp_path,
