@@ -210,6 +210,10 @@ def header_above_span(
     if not anchors or len(paragraphs) < 3:
         return None
     title = _words(paragraphs[0].norm)
+    if len(title) < rule.min_words:
+        # A first line too short to hold a headline is the site's name ("The Jakarta
+        # Post"), not the page title: a byline naming the site would pass for the headline.
+        return None
     running = _running_text(paragraphs, rule.prose_words)
     anchor_set = set(anchors)
     checked = 1  # the first line is the title

@@ -474,6 +474,11 @@ def test_header_above_leaves_pages_it_cannot_read(tmp_path: Path) -> None:
         "title first": f"{HEADLINE}\nBy Ann Lee\n{body}",
         # One line between the title and the headline is a lead.
         "lead": f"{HEADLINE}\nA short lead\n{HEADLINE}\nBy Ann Lee\n{body}",
+        # A first line too short for a headline is the site's name: a line naming the
+        # site under the real headline is no headline (the headline stays).
+        "site name first": (
+            f"The Daily Post\n{header}{HEADLINE}\nAnn Lee (The Daily Post)\nBy Ann Lee\n{body}"
+        ),
     }
     for name, page in pages.items():
         assert removed_lines(rs.apply(doc_of(page))) == {}, name
