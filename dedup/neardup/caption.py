@@ -25,9 +25,11 @@ import re
 from collections import Counter
 from typing import Final
 
-# A caption is a label, not a sentence: it does not end like one.
-TERMINAL: Final = tuple(".!?:;…\"'")
-_STOPS: Final = frozenset(".!?:;")
+# A caption is a label, not a sentence: it does not end like one (the full stops of
+# Chinese and Japanese, Hindi and Urdu and the Arabic question mark count, as in
+# dedup.text.normalize.reads_as_prose).
+TERMINAL: Final = tuple(".!?:;…\"'。।॥؟۔")
+_STOPS: Final = frozenset(".!?:;。।॥؟۔")
 _QUOTES: Final = frozenset("\"'")
 
 

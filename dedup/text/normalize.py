@@ -61,8 +61,9 @@ def word_count(norm: str) -> int:
 
 
 # How a sentence ends in the normalised form: NFKC folds "！？…" to ASCII and quotes are
-# already straight; the ideographic full stop "。" stays.
-_SENTENCE_END = frozenset(".!?\"'。")
+# already straight; the ideographic full stop "。", the Devanagari danda "।" / "॥" (Hindi,
+# Marathi, Nepali) and the Arabic question mark "؟" and Urdu full stop "۔" stay.
+_SENTENCE_END = frozenset(".!?\"'。।॥؟۔")
 
 
 # Chinese and Japanese write no spaces between words: two of these characters count as a

@@ -100,3 +100,11 @@ def test_reads_as_prose_needs_words_and_a_sentence_ending() -> None:
     japanese = "日本の首相は月曜日、新しい経済対策を発表し、補正予算を組むと述べた。"
     assert reads_as_prose(normalize(japanese), 12)
     assert not reads_as_prose(normalize("関連記事。"), 12)
+    # Hindi ends a sentence with the danda, Arabic a question with its own mark.
+    hindi = "राजधानी दिल्ली में वायु प्रदूषण का स्तर गंभीर श्रेणी में पहुंचने के बाद सरकार ने छुट्टी की घोषणा की है।"
+    assert reads_as_prose(normalize(hindi), 12)
+    assert not reads_as_prose(normalize(hindi[:-1]), 12)
+    arabic = (
+        "هل ستنجح خطة الحكومة الجديدة في خفض أسعار الكهرباء للمنازل والمصانع خلال العام المقبل؟"
+    )
+    assert reads_as_prose(normalize(arabic), 12)
