@@ -24,6 +24,17 @@ REASONS: Final = (REASON_RULE, REASON_REPEATED, REASON_BOILERPLATE, REASON_CAPTI
 DUPLICATE_REASONS: Final = (REASON_REPEATED, REASON_BOILERPLATE, REASON_CAPTION)
 
 
+# How many paragraphs have been removed or edited in this process so far. Only ever
+# grows: equal readings mean no paragraph changed in between (the rules' settle rounds
+# skip a rule that saw exactly these lines; see dedup.ruleset.ruleset).
+_CHANGES = [0]
+
+
+def changes() -> int:
+    """The process-wide count of paragraph removals and edits (see ``_CHANGES``)."""
+    return _CHANGES[0]
+
+
 @dataclass(slots=True)
 class Removal:
     reason: str
@@ -67,10 +78,12 @@ class Paragraph:
         if self.removal is not None:
             return False
         self.removal = Removal(reason, detail, similarity)
+        _CHANGES[0] += 1
         return True
 
     def add_edit(self, edit: Edit) -> None:
         self.edits = (*self.edits, edit)
+        _CHANGES[0] += 1
 
 
 @dataclass(slots=True)

@@ -61,6 +61,12 @@ class CompiledRule:
         # Tested only on the few lines after a marker, so not part of the pattern bank.
         confirm = model.confirm if isinstance(model, CutAfterRule) else None
         self._confirm = None if confirm is None else (Pattern(confirm.regex), confirm)
+        # A rule without a line pattern: it compares lines with each other (title_echo).
+        # An attribute, not a property: asked for every rule of every document.
+        self.compares_lines: bool = isinstance(model, TitleEchoRule)
+        # Matcher traits the rule set's wake index needs (see ruleset._Wakes).
+        self.fuzzy = bool(self._matcher is not None and self._matcher.fuzzy)
+        self.exact = bool(self._matcher is not None and self._matcher.exact)
 
     def patterns(self) -> list[Pattern]:
         """The rule's line patterns (matched in bulk by the rule set's PatternBank)."""
@@ -81,11 +87,6 @@ class CompiledRule:
             or isinstance(self.model, DropRunRule | TitleEchoRule | HeaderAboveRule)
             or self._confirm is not None  # what follows a marker can change
         )
-
-    @property
-    def compares_lines(self) -> bool:
-        """A rule without a line pattern: it compares lines with each other (title_echo)."""
-        return isinstance(self.model, TitleEchoRule)
 
     def may_fire(self, present: Presence) -> bool:
         """False when no line of the document can match: the rule is skipped whole."""

@@ -95,3 +95,26 @@ def test_settle_from_carried_matches_equals_settle_from_scratch(
     del fresh.meta[LIVE_KEY]
     assert RULESET.settle(carried) == RULESET.settle(fresh)
     assert [p.removal for p in carried.paragraphs] == [p.removal for p in fresh.paragraphs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(POSITIONAL_TEXT.map("\n".join))
+def test_skipping_rules_that_cannot_change_their_answer_changes_nothing(text: str) -> None:
+    # The rules stage skips a rule whose patterns occur nowhere in the document
+    # (ruleset._Wakes) and, in a settle round, a rule that saw exactly these lines
+    # (dedup.model.changes). Without either shortcut the same lines go, for the same rules.
+    import itertools
+    from unittest import mock
+
+    import dedup.ruleset.ruleset as ruleset_module
+
+    fast = STAGE.process(Document(doc_id="d", source="d", paragraphs=segment(text)))
+    ticks = itertools.count()
+    with (
+        mock.patch.object(ruleset_module, "changes", lambda: next(ticks)),
+        mock.patch.object(ruleset_module._Wakes, "awake", lambda self, present: None),
+    ):
+        slow = STAGE.process(Document(doc_id="d", source="d", paragraphs=segment(text)))
+    assert [(p.line, p.removal, p.text) for p in fast.paragraphs] == [
+        (p.line, p.removal, p.text) for p in slow.paragraphs
+    ]
