@@ -1,8 +1,8 @@
-"""The bundled packs on seventy-seven hand-labelled pages written after the chrome of sites the
+"""The bundled packs on eighty-three hand-labelled pages written after the chrome of sites the
 benchmark lacks (tests/data/unseen/): no article line may go, and the chrome they share
 with other sites (menus, date lines, credits, imprint footers, newsletter and social
 prompts, player labels) must. Measured when set (docs/quality.md): keep 1.000, chrome
-0.951 with rules and near-dup; the first look at each batch, before the rules it
+0.953 with rules and near-dup; the first look at each batch, before the rules it
 prompted: 0.851 (eight pages), 0.677 (six), 0.697 (five, two in Vietnamese), 0.712 (four
 page types: an explainer, a live blog, a US regional paper, an Indonesian site), 0.683
 (four pages whose article holds lists: a match report, a recipe, a press release, a
@@ -14,7 +14,8 @@ Italian, Dutch, Japanese, a markets story), 0.730 (seven: local TV, Gulf, Malays
 Mexican, Polish, a terminal vendor's news site, Euronews), 0.896 (six Vietnamese and Lao
 English-language sites), 0.817 (seven: British tabloid and TV, Israeli, Turkish agency,
 Indonesian, Kenyan, Philippine; keep 0.977 at first, a header rule took a headline),
-0.679 (Arabic, Hindi, Turkish, Korean, two US sites).
+0.679 (Arabic, Hindi, Turkish, Korean, two US sites), 0.857 (page types: a timeline, an
+interview, a paginated review, an obituary, a forecast, a gallery).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
     body_removers = {k: v["body"] for k, v in score.by_remover.items() if v["body"]}
-    assert score.body >= 460 and score.chrome >= 2280  # every labelled line was scored
+    assert score.body >= 505 and score.chrome >= 2380  # every labelled line was scored
     assert score.keep_recall == 1.0, body_removers
     assert score.chrome_recall >= CHROME_FLOOR
 
