@@ -1,4 +1,4 @@
-"""The bundled packs on a hundred and one hand-labelled pages written after the chrome of sites the
+"""The bundled packs on a hundred and seven hand-labelled pages written after the chrome of sites the
 benchmark lacks (tests/data/unseen/): no article line may go, and the chrome they share
 with other sites (menus, date lines, credits, imprint footers, newsletter and social
 prompts, player labels) must. Measured when set (docs/quality.md): keep 1.000, chrome
@@ -17,7 +17,8 @@ Indonesian, Kenyan, Philippine; keep 0.977 at first, a header rule took a headli
 0.679 (Arabic, Hindi, Turkish, Korean, two US sites), 0.857 (page types: a timeline, an
 interview, a paginated review, an obituary, a forecast, a gallery), 0.638 (Swedish, Czech,
 Greek, Ukrainian, Argentine Spanish, European Portuguese), 0.886 (six Vietnamese-language
-sites), 0.706 (blog and forum platforms).
+sites), 0.706 (blog and forum platforms), 0.832 (Singapore, Taiwan, New
+Zealand, South Africa, Gulf, Israel).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
     body_removers = {k: v["body"] for k, v in score.by_remover.items() if v["body"]}
-    assert score.body >= 595 and score.chrome >= 2835  # every labelled line was scored
+    assert score.body >= 625 and score.chrome >= 2985  # every labelled line was scored
     assert score.keep_recall == 1.0, body_removers
     assert score.chrome_recall >= CHROME_FLOOR
 
