@@ -1,8 +1,8 @@
-"""The bundled packs on 113 hand-labelled pages written after the chrome of sites the
+"""The bundled packs on 119 hand-labelled pages written after the chrome of sites the
 benchmark lacks (tests/data/unseen/): no article line may go, and the chrome they share
 with other sites (menus, date lines, credits, imprint footers, newsletter and social
 prompts, player labels) must. Measured when set (docs/quality.md): keep 1.000, chrome
-0.951 with rules and near-dup; the first look at each batch, before the rules it
+0.952 with rules and near-dup; the first look at each batch, before the rules it
 prompted: 0.851 (eight pages), 0.677 (six), 0.697 (five, two in Vietnamese), 0.712 (four
 page types: an explainer, a live blog, a US regional paper, an Indonesian site), 0.683
 (four pages whose article holds lists: a match report, a recipe, a press release, a
@@ -18,7 +18,7 @@ Indonesian, Kenyan, Philippine; keep 0.977 at first, a header rule took a headli
 interview, a paginated review, an obituary, a forecast, a gallery), 0.638 (Swedish, Czech,
 Greek, Ukrainian, Argentine Spanish, European Portuguese), 0.886 (six Vietnamese-language
 sites), 0.706 (blog and forum platforms), 0.832 (Singapore, Taiwan, New
-Zealand, South Africa, Gulf, Israel), 0.741 (French, German, Italian, Spanish).
+Zealand, South Africa, Gulf, Israel), 0.741 (French, German, Italian, Spanish), 0.914 (South and Southeast Asia).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
     body_removers = {k: v["body"] for k, v in score.by_remover.items() if v["body"]}
-    assert score.body >= 655 and score.chrome >= 3130  # every labelled line was scored
+    assert score.body >= 685 and score.chrome >= 3245  # every labelled line was scored
     assert score.keep_recall == 1.0, body_removers
     assert score.chrome_recall >= CHROME_FLOOR
 
