@@ -1,7 +1,7 @@
-"""The bundled packs on 157 hand-labelled pages written after the chrome of sites the benchmark
+"""The bundled packs on 162 hand-labelled pages written after the chrome of sites the benchmark
 lacks (tests/data/unseen/): no article line may go, and the chrome they share with other
 sites (menus, date lines, credits, imprint footers, newsletter and social prompts, player
-labels) must. Measured when set (docs/quality.md): keep 1.000, chrome 0.950 with rules and
+labels) must. Measured when set (docs/quality.md): keep 1.000, chrome 0.951 with rules and
 near-dup; the first look at each batch, before the rules it prompted: 0.851 (eight pages),
 0.677 (six), 0.697 (five, two in Vietnamese), 0.712 (four page types: an explainer, a live
 blog, a US regional paper, an Indonesian site), 0.683 (four pages whose article holds lists:
@@ -21,7 +21,8 @@ Taiwan, New Zealand, South Africa, Gulf, Israel), 0.741 (French, German, Italian
 0.914 (South and Southeast Asia), 0.947 (list-shaped page types), 0.932 (six more
 Vietnamese-language papers), 0.846 (sports, entertainment, tech, health), 0.832 (East Asia),
 0.778 (Africa and Latin America), 0.861 (broadcasters), 0.870 (shapes that put article lines
-at risk; keep 0.958 at first: a rule of the first batch took a "Watch: ..." headline).
+at risk; keep 0.958 at first: a rule of the first batch took a "Watch: ..." headline), 0.827
+(local-newspaper group templates).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
     body_removers = {k: v["body"] for k, v in score.by_remover.items() if v["body"]}
-    assert score.body >= 895 and score.chrome >= 4035  # every labelled line was scored
+    assert score.body >= 920 and score.chrome >= 4170  # every labelled line was scored
     assert score.keep_recall == 1.0, body_removers
     assert score.chrome_recall >= CHROME_FLOOR
 
