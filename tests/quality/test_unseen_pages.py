@@ -1,4 +1,4 @@
-"""The bundled packs on 168 hand-labelled pages written after the chrome of sites the benchmark
+"""The bundled packs on 170 hand-labelled pages written after the chrome of sites the benchmark
 lacks (tests/data/unseen/): no article line may go, and the chrome they share with other
 sites (menus, date lines, credits, imprint footers, newsletter and social prompts, player
 labels) must. Measured when set (docs/quality.md): keep 1.000, chrome 0.951 with rules and
@@ -23,7 +23,8 @@ Vietnamese-language papers), 0.846 (sports, entertainment, tech, health), 0.832 
 0.778 (Africa and Latin America), 0.861 (broadcasters), 0.870 (shapes that put article lines
 at risk; keep 0.958 at first: a rule of the first batch took a "Watch: ..." headline), 0.827
 (local-newspaper group templates), 0.824 (Russian, Spanish, Italian), and a Hanoi Times
-interview (keep 0.778 at first: an inline box above short answers was taken for the footer).
+interview (keep 0.778 at first: an inline box above short answers was taken for the footer),
+1.000 (two more Hanoi Times pages).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
     body_removers = {k: v["body"] for k, v in score.by_remover.items() if v["body"]}
-    assert score.body >= 950 and score.chrome >= 4280  # every labelled line was scored
+    assert score.body >= 965 and score.chrome >= 4300  # every labelled line was scored
     assert score.keep_recall == 1.0, body_removers
     assert score.chrome_recall >= CHROME_FLOOR
 
