@@ -25,11 +25,12 @@ import re
 from collections import Counter
 from typing import Final
 
-# A caption is a label, not a sentence: it does not end like one (the full stops of
-# Chinese and Japanese, Hindi and Urdu and the Arabic question mark count, as in
-# dedup.text.normalize.reads_as_prose).
-TERMINAL: Final = tuple(".!?:;…\"'。।॥؟۔")
-_STOPS: Final = frozenset(".!?:;。।॥؟۔")
+from dedup.text.normalize import SCRIPT_SENTENCE_ENDS
+
+# A caption is a label, not a sentence: it does not end like one (other scripts' sentence
+# ends count, as in dedup.text.normalize.reads_as_prose).
+TERMINAL: Final = tuple(".!?:;…\"'" + SCRIPT_SENTENCE_ENDS)
+_STOPS: Final = frozenset(".!?:;" + SCRIPT_SENTENCE_ENDS)
 _QUOTES: Final = frozenset("\"'")
 
 

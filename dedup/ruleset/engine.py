@@ -90,17 +90,14 @@ class CompiledRule:
 
     def may_fire(self, present: Presence) -> bool:
         """False when no line of the document can match: the rule is skipped whole."""
-        if present.unknown or self.compares_lines:
-            return True
-        m = self._matcher
-        if m is not None and m.fuzzy:
+        if present.unknown or self.compares_lines or self.fuzzy:
             return True
         if self._bank_ids is None:
             # Bank indices are assigned when the rule set is built, after this rule.
             self._bank_ids = frozenset(p.bank_index for p in self.patterns())
         if not present.by_pattern.keys().isdisjoint(self._bank_ids):
             return True
-        return m is not None and present.has_exact(m)
+        return self._matcher is not None and present.has_exact(self._matcher)
 
     def line_test(self, p: Paragraph) -> bool:
         """Whether the rule's line condition holds for ``p`` (its marker, its run line)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
 NORMALIZATION_VERSION = "nfkc-quotes-dashes-ws/1"
 
@@ -60,10 +61,12 @@ def word_count(norm: str) -> int:
     return norm.count(" ") + 1 if norm else 0
 
 
-# How a sentence ends in the normalised form: NFKC folds "！？…" to ASCII and quotes are
-# already straight; the ideographic full stop "。", the Devanagari danda "।" / "॥" (Hindi,
-# Marathi, Nepali) and the Arabic question mark "؟" and Urdu full stop "۔" stay.
-_SENTENCE_END = frozenset(".!?\"'。।॥؟۔")
+# Sentence ends of other scripts that NFKC leaves as they are: the ideographic full stop
+# "。", the Devanagari danda "।" / "॥" (Hindi, Marathi, Nepali), the Arabic question mark
+# "؟" and the Urdu full stop "۔". (NFKC folds "！？…" to ASCII; quotes are already straight.)
+SCRIPT_SENTENCE_ENDS: Final = "。।॥؟۔"
+# How a sentence ends in the normalised form.
+_SENTENCE_END = frozenset(".!?\"'" + SCRIPT_SENTENCE_ENDS)
 
 
 # Chinese and Japanese write no spaces between words: two of these characters count as a
