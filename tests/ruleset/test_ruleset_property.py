@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import itertools
+from unittest import mock
 
 from helpers_ruleset import RULES
 from hypothesis import given, settings
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 
 from dedup.model import Document
 from dedup.ruleset import load_rules
+from dedup.ruleset import ruleset as ruleset_module
 from dedup.ruleset.ruleset import LIVE_KEY
 from dedup.text import segment
 
@@ -103,11 +106,6 @@ def test_skipping_rules_that_cannot_change_their_answer_changes_nothing(text: st
     # The rules stage skips a rule whose patterns occur nowhere in the document
     # (ruleset._Wakes) and, in a settle round, a rule that saw exactly these lines
     # (dedup.model.changes). Without either shortcut the same lines go, for the same rules.
-    import itertools
-    from unittest import mock
-
-    import dedup.ruleset.ruleset as ruleset_module
-
     fast = STAGE.process(Document(doc_id="d", source="d", paragraphs=segment(text)))
     ticks = itertools.count()
     with (
