@@ -176,7 +176,7 @@ class CompiledRule:
         else:
             hits = [i for i in indices if test(paragraphs[i])]
             if isinstance(model, HeaderAboveRule):  # the hits are its anchors
-                self._header_above(every, paragraphs, hits, model)
+                self._header_above(every, paragraphs, hits, model, known)
             else:
                 assert isinstance(model, DropRunRule)
                 self._drop_run(paragraphs, in_scope, hits, model)
@@ -187,6 +187,7 @@ class CompiledRule:
         kept: list[Paragraph],
         hits: Sequence[int],
         model: HeaderAboveRule,
+        known: frozenset[str] | None = None,
     ) -> None:
         """Remove the header over the anchors ``hits`` (indices into ``kept``).
 
@@ -194,19 +195,39 @@ class CompiledRule:
         of its own) still marks where the header ends: the span is looked for on the kept
         lines plus such anchors. Without them the header was found only while the share
         bar under the byline had not yet gone (and so the article began too far below
-        it). A rerun over the output has neither header nor anchor: nothing more goes."""
+        it). A rerun over the output has neither header nor anchor: nothing more goes.
+        ``known`` (see :meth:`apply`) covers the removed anchors too (:meth:`anchor_texts`)."""
         anchors = {id(kept[i]) for i in hits}
         view: list[Paragraph] = []
         for p in every:
             if p.removal is None:
                 view.append(p)
-            elif view and p.removal.reason == REASON_RULE and self.line_test(p):
+            elif view and p.removal.reason == REASON_RULE and self._is_anchor(p, known):
                 anchors.add(id(p))
                 view.append(p)
         marked = [i for i, p in enumerate(view) if id(p) in anchors]
         for i in header_above_span(view, model, marked) or ():
             if view[i].removal is None:
                 view[i].remove(REASON_RULE, self.full_id)
+
+    def _is_anchor(self, p: Paragraph, known: frozenset[str] | None) -> bool:
+        if known is not None:
+            return subject(p, self.match_on) in known
+        return self.line_test(p)
+
+    def anchor_texts(self, paragraphs: Sequence[Paragraph]) -> list[str]:
+        """For a ``header_above`` rule: the subjects of the lines other rules removed that
+        pass its line test (anchors it still counts); empty for other kinds. Recorded with
+        :meth:`matching_texts` so the settle after the reduce matches no line again."""
+        if not isinstance(self.model, HeaderAboveRule):
+            return []
+        return sorted(
+            {
+                subject(p, self.match_on)
+                for p in paragraphs
+                if p.removal is not None and p.removal.reason == REASON_RULE and self.line_test(p)
+            }
+        )
 
     def _lines_to_test(
         self,

@@ -267,7 +267,7 @@ class RuleSet:
                     subjects[on] = {subject(p, on) for p in kept}
                 texts = rule.matching_texts(subjects[on], present)
                 if texts or rule.compares_lines:  # those can fire whatever the texts
-                    live[rule.full_id] = texts
+                    live[rule.full_id] = texts + rule.anchor_texts(doc.paragraphs)
             doc.meta[LIVE_KEY] = live
         return now - start
 

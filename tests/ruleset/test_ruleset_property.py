@@ -116,3 +116,32 @@ def test_skipping_rules_that_cannot_change_their_answer_changes_nothing(text: st
     assert [(p.line, p.removal, p.text) for p in fast.paragraphs] == [
         (p.line, p.removal, p.text) for p in slow.paragraphs
     ]
+
+
+def test_settle_after_the_reduce_matches_no_line_again() -> None:
+    # The settle after the reduce runs serially in the main process, whose pattern bank
+    # is cold: the texts carried from the map (LIVE_KEY) must answer every line test,
+    # also header_above's test of the anchors other rules removed (a dateline here).
+    text = (
+        "Council approves budget for new schools | The Daily Paper\nLog in\nTrending\n"
+        "Budget for new schools approved by the council\n"
+        "November 20, 2019 / 1:07 AM / The Daily Paper\n"
+        "November 20, 2019 was the day the council approved the budget for twenty schools.\n"
+        "The mayor said the money would come from a new tax on the largest companies here.\n"
+        "The council will vote on the hospitals next year, the mayor's office said today."
+    )
+    doc = Document(doc_id="d", source="d", paragraphs=segment(text))
+    RULESET.apply(doc)
+    dateline = doc.paragraphs[4]
+    assert dateline.removal is not None and dateline.removal.reason == "rule"
+    assert "generic/header-above-byline" in doc.meta[LIVE_KEY]
+    doc.paragraphs[-1].remove("boilerplate", "other:1")
+    fresh = copy.deepcopy(doc)
+    del fresh.meta[LIVE_KEY]
+    with (
+        mock.patch("dedup.ruleset.patterns.PatternBank.matches", side_effect=AssertionError),
+        mock.patch("dedup.ruleset.patterns.Pattern.search", side_effect=AssertionError),
+    ):
+        carried = RULESET.settle(doc)
+    assert carried == RULESET.settle(fresh)
+    assert [p.removal for p in doc.paragraphs] == [p.removal for p in fresh.paragraphs]
