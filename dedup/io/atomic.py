@@ -2,27 +2,48 @@
 
 ``os.replace`` within one file system is atomic, so a reader (or a killed run) sees either
 the old file, the new file, or no file: never a half-written one under the final name.
+
+Temporary files and folders are made with the modes ``open``/``mkdir`` give (0o666 and
+0o777, less the umask), not ``tempfile``'s 0o600/0o700: outputs are read by other users
+and services (a pipeline's next step, a web server showing the report).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from dedup.errors import OutputError
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def temp_name(folder: Path, name: str) -> Path:
+    """A hidden, unused-looking sibling name ``.NAME.<random>.tmp`` (what a later run's
+    clean-up recognises as a leftover)."""
+    return folder / f".{name}.{secrets.token_hex(6)}.tmp"
+
+
+def make_temp_folder(folder: Path, name: str) -> Path:
+    """Create an empty temporary folder in ``folder`` (mode 0o777 less the umask)."""
+    path = temp_name(folder, name)
+    os.mkdir(path, 0o777)
+    return path
+
 
 @contextlib.contextmanager
-def atomic_open(path: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
-    """Open a temporary sibling of ``path`` for writing; rename it over ``path`` on success."""
+def atomic_open(path: Path) -> Iterator[IO[bytes]]:
+    """Open a temporary sibling of ``path`` for binary writing; rename it over ``path`` on
+    success, delete it on any error (raised as is: ``OSError`` for the caller to word)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = temp_name(path.parent, path.name)
+    fd = os.open(tmp, _CREATE, 0o666)
     try:
-        with os.fdopen(fd, mode) as fh:
+        with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -13,7 +13,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 import orjson
 
 from dedup.errors import OutputError
-from dedup.io.atomic import atomic_open, write_bytes_atomic
+from dedup.io.atomic import atomic_open, make_temp_folder, write_bytes_atomic
 from dedup.model import Document
 
 MANIFEST = "manifest.json"
@@ -120,7 +119,7 @@ def document_file_text(doc: Document) -> str:
 def write_text_tree(out_dir: Path, documents: Iterable[Document]) -> int:
     """Build ``text/`` beside the old one, then swap it in. Returns files written."""
     final = out_dir / "text"
-    staging = Path(tempfile.mkdtemp(prefix=".text.", suffix=".tmp", dir=out_dir))
+    staging = make_temp_folder(out_dir, "text")
     written = 0
     made: set[str] = {str(staging)}
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
-import os
-import secrets
 import time
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from dedup.errors import OutputError
+from dedup.io.atomic import atomic_open
 from dedup.report.build import build_report_data
 
 log = logging.getLogger(__name__)
@@ -67,26 +66,6 @@ def render_html(out_dir: Path, *, sample_limit: int = DEFAULT_SAMPLE_LIMIT) -> s
     )
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Temp file in the same folder, then ``os.replace``: never a half-written report.
-
-    The temp file is created with mode 0o666 filtered by the umask (``mkstemp`` would
-    make it 0o600), so the report is readable like any other file the user writes.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def render_report(
     out_dir: Path, html_path: Path, *, sample_limit: int = DEFAULT_SAMPLE_LIMIT
 ) -> Path:
@@ -101,7 +80,8 @@ def render_report(
     started = time.perf_counter()
     html = render_html(out_dir, sample_limit=sample_limit)
     try:
-        _write_atomic(html_path, html)
+        with atomic_open(html_path) as fh:  # never a half-written report
+            fh.write(html.encode("utf-8"))
     except OSError as err:
         raise OutputError(
             f"cannot write the report: {err.strerror or err}", path=html_path

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dedup import __version__
 from dedup.errors import OutputFormatError
+from dedup.io.atomic import atomic_open
 from dedup.manifest import FORMAT_VERSION
 from dedup.validate.corpus import RuleMatcher
 from dedup.validate.findings import ValidationResult
@@ -117,17 +118,8 @@ def validate_output(
 
 def write_validation(out_dir: Path, result: ValidationResult) -> Path:
     """Write ``DIR/validation.json`` atomically (temporary file, then rename)."""
-    import os
-    import tempfile
-
     target = Path(out_dir) / VALIDATION_FILE
-    fd, tmp = tempfile.mkstemp(prefix=".validation.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(result.to_json(), fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(result.to_json(), ensure_ascii=False, indent=1) + "\n"
+    with atomic_open(target) as fh:
+        fh.write(text.encode("utf-8"))
     return target
