@@ -82,12 +82,17 @@ def unspaced_words(text: str) -> int:
 
 def reads_as_prose(norm: str, min_words: int) -> bool:
     """Whether a normalised line reads as a paragraph of prose: ``min_words`` words or
-    more and a sentence ending. Menus, headlines, captions and buttons have neither."""
+    more and a sentence ending. Menus, headlines, captions and buttons have neither.
+    Seven characters count as a word where the words fall short: Finnish or Hungarian
+    says in nine long words what English says in twelve (English averages under six
+    characters a word, so its lines are counted by their words)."""
     if norm[-1:] not in _SENTENCE_END:
         return False
     words = word_count(norm)
     if words < min_words:
         words += unspaced_words(norm)
+    if words < min_words:
+        words = max(words, len(norm) // 7)
     return words >= min_words
 
 

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup.text import normalize, segment
-from dedup.text.normalize import reads_as_prose
+from dedup.text.normalize import reads_as_prose, word_count
 from dedup.text.segment import split_lines
 
 
@@ -108,3 +108,9 @@ def test_reads_as_prose_needs_words_and_a_sentence_ending() -> None:
         "هل ستنجح خطة الحكومة الجديدة في خفض أسعار الكهرباء للمنازل والمصانع خلال العام المقبل؟"
     )
     assert reads_as_prose(normalize(arabic), 12)
+    # Finnish and Hungarian say in 7-9 long words what English says in 10-12: a line of
+    # 7 characters per required word counts as prose too.
+    finnish = "Kaupunki avaa uuden uimahallin keskustan lähelle ensi vuoden syksyllä."
+    assert word_count(normalize(finnish)) == 9 and reads_as_prose(normalize(finnish), 10)
+    assert not reads_as_prose(normalize(finnish), 11)
+    assert not reads_as_prose(normalize("Lue lisää."), 3)  # 2 words, 10 characters
