@@ -13,9 +13,8 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz, process
 
 from dedup.model import Paragraph
-from dedup.ruleset.models import _Matcher
+from dedup.ruleset.models import _Matcher, exact_form
 from dedup.ruleset.patterns import Pattern, PatternBank
-from dedup.text.normalize import normalize
 
 
 def subject(p: Paragraph, match_on: str) -> str:
@@ -33,10 +32,9 @@ class LineMatcher:
     def __init__(self, model: _Matcher) -> None:
         self.match_on = model.match_on
         self.ignore_case = model.ignore_case
-        fold = str.casefold if model.ignore_case else str
-        prep = normalize if model.match_on == "norm" else str
-        self.exact = frozenset(fold(prep(e)) for e in model.exact)
-        self.fuzzy = [fold(prep(f)) for f in model.fuzzy]
+        on, fold = model.match_on, model.ignore_case
+        self.exact = frozenset(exact_form(e, on, fold) for e in model.exact)
+        self.fuzzy = [exact_form(f, on, fold) for f in model.fuzzy]
         self.score_cutoff = model.score_cutoff
         self.regex = [regex_pattern(r, model.ignore_case) for r in model.regex]
         self.min_chars = model.min_chars

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from dedup.ruleset.patterns import check_regex
+from dedup.text.normalize import normalize
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -124,11 +133,11 @@ class _Matcher(_RuleBase):
     """Match one line by exact text, RE2 regex, or rapidfuzz similarity."""
 
     match_on: Literal["norm", "raw"] = "norm"
+    ignore_case: bool = False  # before ``exact``: its check compares labels as matched
     exact: list[NonEmpty] = Field(default_factory=list)
     regex: list[Regex] = Field(default_factory=list)
     fuzzy: list[NonEmpty] = Field(default_factory=list)
     score_cutoff: Annotated[float, Field(ge=50, le=100)] = 90.0
-    ignore_case: bool = False
     min_chars: Annotated[int, Field(ge=0)] | None = None
     max_chars: PositiveInt | None = None
 
@@ -142,6 +151,27 @@ class _Matcher(_RuleBase):
         if not (self.exact or self.regex or self.fuzzy):
             raise ValueError("give at least one of exact, regex, fuzzy")
         return self
+
+    @field_validator("exact", mode="after")
+    @classmethod
+    def _distinct(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        # Long label lists grow by appending: a label that matches the same lines as an
+        # earlier one is a sign the list was not read.
+        on, fold = info.data.get("match_on", "norm"), info.data.get("ignore_case", False)
+        seen: set[str] = set()
+        for label in value:
+            key = exact_form(label, on, fold)
+            if key in seen:
+                raise ValueError(f"{label!r} is listed twice")
+            seen.add(key)
+        return value
+
+
+def exact_form(label: str, match_on: str, ignore_case: bool) -> str:
+    """The form an ``exact`` label is compared in: normalised like the lines it is matched
+    against (``match_on``), case-folded under ``ignore_case``."""
+    text = normalize(label) if match_on == "norm" else label
+    return text.casefold() if ignore_case else text
 
 
 class DropRule(_Matcher):

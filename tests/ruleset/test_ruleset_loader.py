@@ -71,6 +71,18 @@ def test_duplicate_rule_id(tmp_path: Path) -> None:
     assert "duplicate rule id 'a' (first at line 4)" in message
 
 
+def test_an_exact_label_listed_twice_names_the_label(tmp_path: Path) -> None:
+    # Compared as matched: case-folded under ignore_case, and normalised (so "Log  in"
+    # with two spaces is "Log in" again).
+    rule = "  - id: a\n    kind: drop\n    why: w\n    ignore_case: true\n"
+    path = write_pack(tmp_path, GOOD_HEAD + rule + "    exact: [Log in, Sign up, LOG IN]\n")
+    assert errors_of(path) == [(8, "rules[0].exact", "'LOG IN' is listed twice")]
+    path = write_pack(tmp_path, GOOD_HEAD + rule + "    exact: [Log in, 'Log  in']\n")
+    assert errors_of(path) == [(8, "rules[0].exact", "'Log  in' is listed twice")]
+    case_sensitive = "  - id: a\n    kind: drop\n    why: w\n    exact: [Log in, LOG IN]\n"
+    assert len(load_rules([write_pack(tmp_path, GOOD_HEAD + case_sensitive)])) == 1
+
+
 def test_unknown_kind_and_bad_type(tmp_path: Path) -> None:
     path = write_pack(
         tmp_path,
