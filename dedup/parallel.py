@@ -6,12 +6,18 @@ unanswered and ``imap`` waits for it forever, and its feeder thread queues the w
 input ahead of the workers. ``ProcessPoolExecutor`` reports a dead worker
 (``BrokenProcessPool``, raised here as :class:`~dedup.errors.WorkerError`), and only a
 few batches per worker are submitted ahead of the results.
+
+A worker also dies with the main process (Linux): killed by the out-of-memory killer or a
+scheduler's timeout, the main process would otherwise leave its workers waiting forever on
+a queue they keep open themselves (found orphaned, 80 MB each, after the SIGKILL test).
 """
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import multiprocessing
+import os
 import signal
 import sys
 from collections import deque
@@ -55,7 +61,7 @@ def ordered_map(
         jobs,
         mp_context=multiprocessing.get_context(method),
         initializer=_start_worker,
-        initargs=(initializer, initargs),
+        initargs=(initializer, initargs, os.getpid()),
     )
     pending: deque[tuple[Future[list[R]], str]] = deque()
     window = IN_FLIGHT_PER_WORKER * jobs
@@ -82,7 +88,27 @@ def ordered_map(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+def _start_worker(
+    initializer: Callable[..., None], initargs: tuple[Any, ...], main_pid: int
+) -> None:
     # Ctrl-C is the main process's to handle: it cancels the queue and exits 130.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(main_pid)
     initializer(*initargs)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with(main_pid: int) -> None:
+    """Have the kernel kill this worker when the main process dies (Linux only; elsewhere
+    a no-op). Workers write nothing, so there is nothing to lose."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != main_pid:  # it died before the request: nobody awaits our results
+        os._exit(1)

@@ -4,7 +4,9 @@ stale file of an earlier run."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -19,6 +21,28 @@ from dedup.config import build_config
 
 def _started_writing(out: Path) -> bool:
     return out.is_dir() and any(out.iterdir())
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Pids whose command line holds ``marker`` (Linux /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue  # exited meanwhile, or not ours to read
+        if marker in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+def _gone_within(marker: str, seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := _processes_with(marker)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
 
 
 def test_sigkill_mid_run_leaves_no_complete_output_and_rerun_succeeds(tmp_path: Path) -> None:
@@ -47,6 +71,13 @@ def test_sigkill_mid_run_leaves_no_complete_output_and_rerun_succeeds(tmp_path: 
             proc.wait()
     assert proc.returncode == -signal.SIGKILL
     assert not looks_complete(out)
+    if sys.platform.startswith("linux"):
+        # Its two workers die with it instead of waiting forever on their queue.
+        orphans = _gone_within(str(out), 10)
+        for pid in orphans:  # not left behind by a failing run of this test either
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        assert orphans == []
 
     run = run_cli("clean", src, "--out", out, "--jobs", "1", "--quiet", "--no-validate")
     assert run.exit_code == 0, run.output
