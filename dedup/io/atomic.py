@@ -19,7 +19,8 @@ from typing import IO
 
 from dedup.errors import OutputError
 
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+# os.open flags for a file that must not exist yet, written as bytes.
+CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def temp_name(folder: Path, name: str) -> Path:
@@ -41,7 +42,7 @@ def atomic_open(path: Path) -> Iterator[IO[bytes]]:
     success, delete it on any error (raised as is: ``OSError`` for the caller to word)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_name(path.parent, path.name)
-    fd = os.open(tmp, _CREATE, 0o666)
+    fd = os.open(tmp, CREATE_NEW, 0o666)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh

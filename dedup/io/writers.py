@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from dedup.errors import OutputError
-from dedup.io.atomic import atomic_open, make_temp_folder, write_bytes_atomic
+from dedup.io.atomic import CREATE_NEW, atomic_open, make_temp_folder, write_bytes_atomic
 from dedup.model import Document
 
 MANIFEST = "manifest.json"
@@ -122,7 +122,6 @@ def write_text_tree(out_dir: Path, documents: Iterable[Document]) -> int:
     staging = make_temp_folder(out_dir, "text")
     written = 0
     made: set[str] = {str(staging)}
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
         for doc in documents:
             if doc.status != "kept" or not doc.text_path:
@@ -135,7 +134,7 @@ def write_text_tree(out_dir: Path, documents: Iterable[Document]) -> int:
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
             try:
-                fd = os.open(target, flags, 0o666)
+                fd = os.open(target, CREATE_NEW, 0o666)
             except FileExistsError:
                 raise OutputError(
                     f"two documents map to the same cleaned-text file {doc.text_path!r}",
