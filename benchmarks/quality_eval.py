@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -128,6 +129,10 @@ class Score:
     removed: int = 0  # scored lines removed (body + chrome)
     by_remover: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     false_positives: list[tuple[str, int, str, str]] = field(default_factory=list)
+    # The benchmark's truth leaves the headline out, so a rule that removes it costs no
+    # keep recall above: pages printing their title again, and those left with no copy.
+    headline_pages: int = 0
+    headlines_lost: list[str] = field(default_factory=list)
 
     @property
     def keep_recall(self) -> float:
@@ -151,6 +156,8 @@ class Score:
             "chrome_recall": round(self.chrome_recall, 4),
             "removal_precision": round(self.precision, 4),
             "by_remover": {k: dict(v) for k, v in sorted(self.by_remover.items())},
+            "headline_pages": self.headline_pages,
+            "headlines_lost": len(self.headlines_lost),
         }
 
 
@@ -186,6 +193,30 @@ def score_pages(
             who = str(removers[0])
             s.by_remover[who]["body"] += 1
             s.false_positives.append((doc_id, numbers[0], who, norm))
+    return s
+
+
+# "Section | Headline - Site": the HTML title's parts, one of them the headline.
+TITLE_PARTS = re.compile(r"\s+[-|–—]\s+")
+
+
+def headline_losses(pages: list[dict[str, str]], removed: Iterable[dict[str, Any]]) -> Score:
+    """Pages whose first line (the HTML title), or a part of it of three words or more,
+    stands again as a line of its own: the headline. Lost when no copy of it, the first
+    line included, is kept (only ``headline_pages`` and ``headlines_lost`` are set)."""
+    gone = {(r["doc_id"], r["line"]) for r in removed}
+    s = Score()
+    for p in pages:
+        lines = [normalize(x).casefold() for x in split_lines(p["text"])]
+        if not lines:
+            continue
+        titles = {lines[0]} | {t for t in TITLE_PARTS.split(lines[0]) if len(t.split()) >= 3}
+        copies = [n for n, line in enumerate(lines[1:], start=2) if line and line in titles]
+        if not copies:
+            continue
+        s.headline_pages += 1
+        if all((p["id"], n) in gone for n in [1, *copies]):
+            s.headlines_lost.append(p["id"])
     return s
 
 
@@ -238,7 +269,10 @@ def eval_pages(
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         removed = run_clean([corpus], rules, rules_only, jobs, Path(tmp) / "out")
     labels = {p["id"]: label_lines(p["text"], p["truth"]) for p in pages}
-    return score_pages(labels, removed)
+    score = score_pages(labels, removed)
+    heads = headline_losses(pages, removed)
+    score.headline_pages, score.headlines_lost = heads.headline_pages, heads.headlines_lost
+    return score
 
 
 def seed_labels(path: Path) -> dict[str, dict[int, tuple[str, str]]]:
@@ -354,6 +388,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         bbc = {n: eval_bbc(args.bbc, r, args.jobs) for n, r in runs.items()} if args.bbc else {}
     mode = "rules only" if args.rules_only else "rules + near-dup"
     print_table(f"Article-extraction benchmark, {len(pages)} pages ({mode})", aeb)
+    for name, score in aeb.items():
+        lost = ", ".join(d[:12] for d in score.headlines_lost)
+        print(
+            f"\nHeadlines (the truth leaves them out), {name}: {score.headline_pages} pages "
+            f"print their title again; {len(score.headlines_lost)} kept no copy {lost}".rstrip()
+        )
     print_table(f"Seeds, gold labels ({mode})", seeds)
     print_table(f"Pages of sites the benchmark lacks, hand-labelled ({mode})", unseen)
     for name, (lines, by_rule) in bbc.items():

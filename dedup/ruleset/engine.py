@@ -13,7 +13,7 @@ from collections.abc import Sequence, Set
 from urllib.parse import urlsplit
 
 from dedup.model import REASON_EMPTY, REASON_RULE, Document, Edit, Paragraph
-from dedup.ruleset.layout import RunningTextMemo, header_above_span, scope, title_echo_span
+from dedup.ruleset.layout import RunningTextMemo, header_above_lines, scope, title_echo_lines
 from dedup.ruleset.matching import LineMatcher, Presence, regex_pattern, subject
 from dedup.ruleset.models import (
     AppliesTo,
@@ -155,7 +155,7 @@ class CompiledRule:
         where = self.model.where if scoped else None
         model = self.model
         if isinstance(model, TitleEchoRule):
-            for i in title_echo_span(paragraphs, model) or ():
+            for i in title_echo_lines(paragraphs, model):
                 paragraphs[i].remove(REASON_RULE, self.full_id)
             return
         in_scope = scope(where, paragraphs, memo)
@@ -206,7 +206,7 @@ class CompiledRule:
                 anchors.add(id(p))
                 view.append(p)
         marked = [i for i, p in enumerate(view) if id(p) in anchors]
-        for i in header_above_span(view, model, marked) or ():
+        for i in header_above_lines(view, model, marked):
             if view[i].removal is None:
                 view[i].remove(REASON_RULE, self.full_id)
 

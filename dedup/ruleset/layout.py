@@ -151,16 +151,23 @@ def _stretches(running: Callable[[int], bool], count: int) -> list[list[int]]:
 _TITLE_PARTS = re.compile(r"\s+[-|–—]\s+")
 
 
-def title_echo_span(paragraphs: Sequence[Paragraph], rule: TitleEchoRule) -> range | None:
-    """The lines strictly between the first line (the page title) and its repeat, or None.
+def _has_parts(title: str) -> bool:
+    return _TITLE_PARTS.search(title) is not None
+
+
+def title_echo_lines(paragraphs: Sequence[Paragraph], rule: TitleEchoRule) -> list[int]:
+    """The page header: the lines strictly between the first line (the page title) and its
+    repeat, and the first line itself when ``rule.drop_title`` and the repeat is only a
+    part of it (the headline without the site's name); empty when there is none.
 
     A repeat is a later line equal (case-folded) to the whole first line or to one of its
     parts. The first repeat with running text starting at most ``rule.body_within`` lines
     below it counts (the headline stands over the article; a brief whose own title the
     page's footer lists is left alone), and none once running text has begun above it (a
-    title listed again under the article is no header's end)."""
-    if len(paragraphs) < 3:
-        return None
+    title listed again under the article is no header's end). A repeat of the whole line
+    is left to the near-duplicate engine (a repeated paragraph), so the title stays."""
+    if len(paragraphs) < 2:
+        return []
     first = paragraphs[0].norm
     titles = [
         t
@@ -168,22 +175,24 @@ def title_echo_span(paragraphs: Sequence[Paragraph], rule: TitleEchoRule) -> ran
         if len(t) >= rule.min_chars and word_count(t) >= rule.min_words
     ]
     if not titles:
-        return None
+        return []
     # Most pages have no repeat: compare lengths before case-folding (runs on every page).
     lengths = {len(t) for t in titles}
     wanted = {t.casefold() for t in titles}
     running = _running_text(paragraphs, rule.prose_words)
-    for repeat in range(2, len(paragraphs)):
+    for repeat in range(1, len(paragraphs)):
         norm = paragraphs[repeat].norm
         if len(norm) not in lengths or norm.casefold() not in wanted:
             continue
         if any(running(k) for k in range(1, repeat)):
-            return None  # the article began before this repeat
-        if _starts_below(running, repeat, rule.body_within, len(paragraphs)):
-            # One line between is more likely a lead under the title, the headline printed
-            # again as the photo's caption, than a header.
-            return range(1, repeat) if repeat > 2 else None
-    return None
+            return []  # the article began before this repeat
+        if not _starts_below(running, repeat, rule.body_within, len(paragraphs)):
+            continue
+        title = [0] if rule.drop_title and norm.casefold() != first.casefold() else []
+        # One line between is more likely a lead under the title, the headline printed
+        # again as the photo's caption, than a header.
+        return title + list(range(1, repeat)) if repeat > 2 else title
+    return []
 
 
 _WORDS = re.compile(r"\w+")
@@ -193,11 +202,13 @@ def _words(norm: str) -> set[str]:
     return set(_WORDS.findall(norm.casefold()))
 
 
-def header_above_span(
+def header_above_lines(
     paragraphs: Sequence[Paragraph], rule: HeaderAboveRule, anchors: Sequence[int]
-) -> range | None:
-    """The lines strictly between the first line (the page title) and the headline over an
-    anchor, or None.
+) -> list[int]:
+    """The page header: the lines strictly between the first line (the page title) and the
+    headline over an anchor, and the first line itself when ``rule.drop_title`` and it
+    has parts (a site's name or a section beside the headline's words); empty when there
+    is none.
 
     ``anchors``: the kept lines the rule's line test accepts (bylines, datelines), in
     order. The first one with running text starting at most ``rule.body_within`` lines
@@ -208,18 +219,18 @@ def header_above_span(
     little differently from the HTML title, with the standfirst and author lines below
     it. No such line, no header: what the headline is stays unknown."""
     if not anchors or len(paragraphs) < 3:
-        return None
+        return []
     title = _words(paragraphs[0].norm)
     if len(title) < rule.min_words:
         # A first line too short to hold a headline is the site's name ("The Jakarta
         # Post"), not the page title: a byline naming the site would pass for the headline.
-        return None
+        return []
     running = _running_text(paragraphs, rule.prose_words)
     anchor_set = set(anchors)
     checked = 1  # the first line is the title
     for anchor in anchors:
         if any(running(k) for k in range(checked, anchor)):
-            return None  # the article began above this anchor
+            return []  # the article began above this anchor
         checked = anchor
         if not _starts_below(running, anchor, rule.body_within, len(paragraphs)):
             continue
@@ -229,6 +240,9 @@ def header_above_span(
         for k in range(max(1, top - rule.search_above), top):
             words = _words(paragraphs[k].norm)
             if len(words) >= rule.min_words and len(words & title) >= rule.overlap * len(words):
-                return range(1, k) if k - 1 >= rule.min_lines else None
-        return None
-    return None
+                if k - 1 < rule.min_lines:
+                    return []
+                first = [0] if rule.drop_title and _has_parts(paragraphs[0].norm) else []
+                return first + list(range(1, k))
+        return []
+    return []

@@ -269,6 +269,9 @@ class _PageHeaderRule(_RuleBase):
 
     # What running text means, as for ``where: {after_prose: N}``.
     prose_words: PositiveInt = 15
+    # The first line (the HTML title) goes too when it carries more than the headline
+    # printed below it ("Headline - Site", "Section | Headline"): the headline stays once.
+    drop_title: bool = True
 
     @field_validator("where")
     @classmethod
@@ -282,7 +285,7 @@ class _PageHeaderRule(_RuleBase):
 class TitleEchoRule(_PageHeaderRule):
     """The page header between a page's first line (its title) and the title's repeat as
     the headline right above the article's running text (see
-    ``dedup.ruleset.layout.title_echo_span``). Scraped pages print the HTML title first,
+    ``dedup.ruleset.layout.title_echo_lines``). Scraped pages print the HTML title first,
     then the site's menus and teasers, then the headline, byline and text."""
 
     kind: Literal["title_echo"]
@@ -300,7 +303,7 @@ class HeaderAboveRule(_Matcher, _PageHeaderRule):
     anchor (a byline, a dateline) with the article's running text right under it, and the
     headline just above it by its words, mostly the title's; the lines between the page's
     first line and the headline go (see
-    ``dedup.ruleset.layout.header_above_span``). For pages whose headline is not their
+    ``dedup.ruleset.layout.header_above_lines``). For pages whose headline is not their
     title's repeat, which ``title_echo`` needs."""
 
     kind: Literal["header_above"]

@@ -429,6 +429,34 @@ def test_title_echo_needs_the_article_right_below_the_repeat(tmp_path: Path) -> 
     assert removed_lines(rs.apply(doc_of(page))) == {}
 
 
+def test_title_echo_drops_a_title_with_the_site_name_and_keeps_a_bare_one(
+    tmp_path: Path,
+) -> None:
+    rs = pack(tmp_path, ECHO)
+    header = "Home\nNews\nA teaser\n"
+    # The headline right below a title with the site's name: the title alone goes.
+    page = f"{HEADLINE} - The Daily\n{HEADLINE}\nBy Ann\n{BODY}"
+    assert removed_lines(rs.apply(doc_of(page))) == {1: "t/e"}
+    # A title that is the headline word for word stays; its repeat is the near-duplicate
+    # engine's (a repeated paragraph), not the rule's.
+    page = f"{HEADLINE}\n{header}{HEADLINE}\nBy Ann\n{BODY}"
+    assert removed_lines(rs.apply(doc_of(page))) == {2: "t/e", 3: "t/e", 4: "t/e"}
+    # drop_title: false keeps the first line whatever it carries.
+    keep = pack(tmp_path, ECHO.replace("why: w", "why: w, drop_title: false"))
+    page = f"{HEADLINE} - The Daily\n{header}{HEADLINE}\nBy Ann\n{BODY}"
+    assert removed_lines(keep.apply(doc_of(page))) == {2: "t/e", 3: "t/e", 4: "t/e"}
+    # No repeat with the article under it: the title stays, with or without a site name.
+    page = f"{HEADLINE} - The Daily\n{header}By Ann\n{BODY}"
+    assert removed_lines(rs.apply(doc_of(page))) == {}
+
+
+def test_header_above_drops_the_title_only_when_it_has_parts(tmp_path: Path) -> None:
+    rs = pack(tmp_path, ABOVE)
+    header = "Home\nNews\nA teaser\n"
+    page = f"{HEADLINE}\n{header}Council budget approved for new schools\nBy Ann Lee\n{BODY}"
+    assert removed_lines(rs.apply(doc_of(page))) == {2: "t/h", 3: "t/h", 4: "t/h"}
+
+
 PAGE_HEADERS = {
     # "Section | Headline - Site": its longest part is printed again over the article.
     "title_echo": (
@@ -453,7 +481,8 @@ def test_page_header_kinds_drop_the_header_and_nothing_more_on_a_rerun(
     rs = pack(tmp_path, rule)
     doc = rs.apply(doc_of(f"{top}{BODY}"))
     rule_id = "t/e" if rule == ECHO else "t/h"
-    assert removed_lines(doc) == {2: rule_id, 3: rule_id, 4: rule_id}
+    # The title goes too: it carries the site's name beside the headline kept below.
+    assert removed_lines(doc) == {1: rule_id, 2: rule_id, 3: rule_id, 4: rule_id}
     # On the cleaned text the headline follows the title at once: nothing more goes.
     cleaned = "\n".join(p.text for p in doc.kept_paragraphs())
     assert removed_lines(rs.apply(doc_of(cleaned))) == {}
@@ -497,7 +526,7 @@ def test_header_above_anchors_on_a_byline_another_rule_removed(tmp_path: Path) -
         "Share\nTweet\nEmail\nPrint\nCopy link\nSave\n"
     )
     doc = rs.apply(doc_of(f"{top}{BODY}"))
-    want = {2: "t/h", 3: "t/h", 4: "t/h", 6: "t/b"} | {n: "t/s" for n in range(7, 13)}
+    want = {1: "t/h", 2: "t/h", 3: "t/h", 4: "t/h", 6: "t/b"} | {n: "t/s" for n in range(7, 13)}
     assert removed_lines(doc) == want
     cleaned = "\n".join(p.text for p in doc.kept_paragraphs())
     assert removed_lines(rs.apply(doc_of(cleaned))) == {}
