@@ -1,4 +1,4 @@
-"""The bundled packs on 202 hand-labelled pages written after the chrome of sites the benchmark
+"""The bundled packs on 208 hand-labelled pages written after the chrome of sites the benchmark
 lacks (tests/data/unseen/): no article line may go, and the chrome they share with other
 sites (menus, date lines, credits, imprint footers, newsletter and social prompts, player
 labels) must. Measured when set (docs/quality.md): keep 1.000, chrome 0.952 with rules and
@@ -28,7 +28,9 @@ interview (keep 0.778 at first: an inline box above short answers was taken for 
 0.838 (Irish, British, Australian, New Zealand and Canadian sites), 0.970 (three more Hanoi
 Times pages: an opinion piece, a list of figures, a page without the header), 0.716
 (Norwegian, Danish, Finnish, Romanian, Hungarian, Bulgarian), 0.894 (five US papers and
-magazines), 0.838 (six Middle Eastern English-language sites).
+magazines), 0.838 (six Middle Eastern English-language sites); eleventh session: 0.837
+(six US digital outlets: Patch, a Nexstar station, an Advance Local paper, Yahoo News,
+Slate, Ars Technica).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
     body_removers = {k: v["body"] for k, v in score.by_remover.items() if v["body"]}
-    assert score.body >= 1170 and score.chrome >= 5030  # every labelled line was scored
+    assert score.body >= 1200 and score.chrome >= 5230  # every labelled line was scored
     assert score.keep_recall == 1.0, body_removers
     assert score.chrome_recall >= CHROME_FLOOR
 
