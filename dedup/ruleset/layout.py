@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from dedup.model import Paragraph
 from dedup.ruleset.models import HeaderAboveRule, TitleEchoRule, Where
-from dedup.text.normalize import reads_as_prose, word_count
+from dedup.text.normalize import has_words, reads_as_prose
 
 # Where the running text ends, per document pass: (min_words, kept lines) -> index. Within
 # one pass lines are only ever removed, so the same number of kept lines is the same lines.
@@ -172,7 +172,7 @@ def title_echo_lines(paragraphs: Sequence[Paragraph], rule: TitleEchoRule) -> li
     titles = [
         t
         for t in (first, *_TITLE_PARTS.split(first))
-        if len(t) >= rule.min_chars and word_count(t) >= rule.min_words
+        if len(t) >= rule.min_chars and has_words(t, rule.min_words)
     ]
     if not titles:
         return []

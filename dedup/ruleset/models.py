@@ -291,7 +291,8 @@ class TitleEchoRule(_PageHeaderRule):
     kind: Literal["title_echo"]
     # A first line, or part of it, shorter than this or of fewer words is no title to look
     # for: "Home", or a site name ("The New York Times") that may stand again as a credit
-    # line above the text, with the real headline and lead between.
+    # line above the text, with the real headline and lead between. Words are counted as
+    # for running text (``has_words``: long words and unspaced scripts count more).
     min_chars: PositiveInt = 15
     min_words: PositiveInt = 5
     # The article's running text starts at most this many lines below the repeat.

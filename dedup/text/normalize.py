@@ -80,20 +80,25 @@ def unspaced_words(text: str) -> int:
     return 0 if text.isascii() else len(_UNSPACED.findall(text)) // 2
 
 
-def reads_as_prose(norm: str, min_words: int) -> bool:
-    """Whether a normalised line reads as a paragraph of prose: ``min_words`` words or
-    more and a sentence ending. Menus, headlines, captions and buttons have neither.
-    Seven characters count as a word where the words fall short: Finnish or Hungarian
-    says in nine long words what English says in twelve (English averages under six
+def has_words(norm: str, min_words: int) -> bool:
+    """Whether a normalised line says as much as ``min_words`` words: counted by its words,
+    Chinese and Japanese characters two a word, and where that falls short, seven
+    characters a word: Finnish or Hungarian says in nine long words what English says in
+    twelve, German in four what English says in six (English averages under six
     characters a word, so its lines are counted by their words)."""
-    if norm[-1:] not in _SENTENCE_END:
-        return False
     words = word_count(norm)
     if words < min_words:
         words += unspaced_words(norm)
     if words < min_words:
         words = max(words, len(norm) // 7)
     return words >= min_words
+
+
+def reads_as_prose(norm: str, min_words: int) -> bool:
+    """Whether a normalised line reads as a paragraph of prose: ``min_words`` words or
+    more (:func:`has_words`) and a sentence ending. Menus, headlines, captions and buttons
+    have neither."""
+    return norm[-1:] in _SENTENCE_END and has_words(norm, min_words)
 
 
 OUTPUT_FORM_RULE = "output-form"

@@ -445,6 +445,11 @@ def test_title_echo_drops_a_title_with_the_site_name_and_keeps_a_bare_one(
     keep = pack(tmp_path, ECHO.replace("why: w", "why: w, drop_title: false"))
     page = f"{HEADLINE} - The Daily\n{header}{HEADLINE}\nBy Ann\n{BODY}"
     assert removed_lines(keep.apply(doc_of(page))) == {2: "t/e", 3: "t/e", 4: "t/e"}
+    # A German headline of four long words is a title to look for (seven characters a
+    # word where the words fall short, as for running text).
+    german = "Bundestag beschließt höhere Pendlerpauschale"
+    page = f"{german} | tagesschau.de\n{header}{german}\nVon Ann Lee\n{BODY}"
+    assert removed_lines(rs.apply(doc_of(page))) == {n: "t/e" for n in range(1, 5)}
     # No repeat with the article under it: the title stays, with or without a site name.
     page = f"{HEADLINE} - The Daily\n{header}By Ann\n{BODY}"
     assert removed_lines(rs.apply(doc_of(page))) == {}

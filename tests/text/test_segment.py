@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup.text import normalize, segment
-from dedup.text.normalize import reads_as_prose, word_count
+from dedup.text.normalize import has_words, reads_as_prose, word_count
 from dedup.text.segment import split_lines
 
 
@@ -114,3 +114,11 @@ def test_reads_as_prose_needs_words_and_a_sentence_ending() -> None:
     assert word_count(normalize(finnish)) == 9 and reads_as_prose(normalize(finnish), 10)
     assert not reads_as_prose(normalize(finnish), 11)
     assert not reads_as_prose(normalize("Lue lisää."), 3)  # 2 words, 10 characters
+
+
+def test_has_words_counts_long_words_and_unspaced_scripts() -> None:
+    # A German headline says in four long words what English says in six.
+    assert has_words("Bundestag beschließt höhere Pendlerpauschale", 5)
+    assert not has_words("The Daily Paper", 5)  # a masthead stays short
+    assert has_words("日本の首相が新しい経済対策を発表", 5)
+    assert not has_words("関連記事", 5)
