@@ -1,4 +1,4 @@
-"""The bundled packs on 226 hand-labelled pages written after the chrome of sites the benchmark
+"""The bundled packs on 238 hand-labelled pages written after the chrome of sites the benchmark
 lacks (tests/data/unseen/): no article line may go, and the chrome they share with other
 sites (menus, date lines, credits, imprint footers, newsletter and social prompts, player
 labels) must. Measured when set (docs/quality.md): keep 1.000, chrome 0.952 with rules and
@@ -34,7 +34,10 @@ Slate, Ars Technica), 0.898 (BBC News, the LA Times, the Toronto Star, news.com.
 the Hindustan Times; written and labelled blind, by a helper who had not seen the rules),
 0.859 (six more written blind: New York Post, CNET, Deadline, Space.com, MarketWatch, The
 Register), 0.721 (six more written blind, in German, French, Spanish, Portuguese,
-Indonesian and Japanese: tagesschau.de, Le Parisien, ABC, O Globo, detik, Asahi).
+Indonesian and Japanese: tagesschau.de, Le Parisien, ABC, O Globo, detik, Asahi), 0.950
+(blind: The Sun, the Evening Standard, The Scotsman, the Irish Independent, The
+Australian, RNZ), 0.687 (blind: Chicago Tribune, Boston Globe, Texas Tribune, ProPublica,
+Vox, TIME).
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
     body_removers = {k: v["body"] for k, v in score.by_remover.items() if v["body"]}
-    assert score.body >= 1360 and score.chrome >= 6030  # every labelled line was scored
+    assert score.body >= 1460 and score.chrome >= 6550  # every labelled line was scored
     assert score.keep_recall == 1.0, body_removers
     assert score.chrome_recall >= CHROME_FLOOR
 
