@@ -22,6 +22,7 @@ from dedup.io.readers import InputFile, discover_inputs, read_documents
 from dedup.io.writers import (
     MANIFEST,
     check_output_location,
+    output_lock,
     prepare_output_dir,
     write_json,
     write_jsonl,
@@ -104,7 +105,7 @@ def clean(
     ``index_update`` is False or validation failed.
     """
     config = config or DedupConfig()
-    check_output_location(out_dir, inputs)
+    check_output_location(out_dir, inputs, report)
     files = discover_inputs(inputs)
     too_big = memory_warning(files, validate=validate)
     if too_big is not None:
@@ -120,7 +121,7 @@ def clean(
         run_index = RunIndex.open(index, config, ruleset, update=index_update)
         reduce_stages = [*reduce_stages, run_index.stage()]
     try:
-        with _gc_paused():
+        with output_lock(out_dir), _gc_paused():
             return _run(
                 out_dir,
                 config,

@@ -31,6 +31,7 @@ from dedup.index.scheme import Scheme
 from dedup.index.signing import document_shingles, jaccard
 from dedup.index.store import IndexStore
 from dedup.index.sync import SyncReport, open_index, update
+from dedup.io.readers import printable
 from dedup.model import Document, Paragraph
 
 log = logging.getLogger(__name__)
@@ -304,7 +305,7 @@ def run_check(
         scheme, report = update(store, corpus_dir, config, ruleset)
         seen: set[str] = set()
         for path in paths:
-            shown = Path(path).as_posix()
+            shown = printable(Path(path).as_posix())  # a non-UTF-8 name: \xNN escapes
             if shown in seen:
                 continue
             seen.add(shown)

@@ -100,20 +100,50 @@ def _flag_for(model: type[BaseModel], loc: tuple[int | str, ...]) -> str:
     return name
 
 
+# numpy's RandomState, which draws the MinHash permutations (datasketch's scheme), takes
+# seeds 0 .. 2**32 - 1 only; a larger one raised ValueError deep in the engine.
+MAX_SEED = 2**32 - 1
+
+
+def _lookup(values: dict[str, Any], loc: tuple[int | str, ...]) -> Any:
+    current: Any = values
+    for part in loc:
+        if not isinstance(current, dict) or part not in current or current[part] is None:
+            return None
+        current = current[part]
+    return current
+
+
 def build_config(
-    overrides: dict[str, Any] | None = None, *, file_values: dict[str, Any] | None = None
+    overrides: dict[str, Any] | None = None,
+    *,
+    file_values: dict[str, Any] | None = None,
+    source: Path | None = None,
 ) -> DedupConfig:
-    """Merge file values and flag overrides (nested dicts) into a validated config."""
+    """Merge file values and flag overrides (nested dicts) into a validated config.
+
+    ``source`` is the file ``file_values`` came from: an invalid value that came from it
+    (not from a flag) is reported as ``FILE: --flag (key): message``.
+    """
     data: dict[str, Any] = {}
     _deep_merge(data, file_values or {})
     _deep_merge(data, {k: v for k, v in (overrides or {}).items() if v is not None})
+
+    def error(loc: tuple[int | str, ...], message: str) -> ConfigError:
+        where = _flag_for(DedupConfig, loc)
+        given = _lookup(overrides or {}, loc) is not None
+        from_file = not given and _lookup(file_values or {}, loc) is not None
+        return ConfigError(f"{where}: {message}", path=source if from_file else None)
+
     try:
-        return DedupConfig.model_validate(data)
+        config = DedupConfig.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = _flag_for(DedupConfig, tuple(err["loc"]))
         more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise ConfigError(f"{where}: {err['msg']}{more}") from None
+        raise error(tuple(err["loc"]), f"{err['msg']}{more}") from None
+    if config.neardup.seed > MAX_SEED:
+        raise error(("neardup", "seed"), f"Input should be less than or equal to {MAX_SEED}")
+    return config
 
 
 def _deep_merge(into: dict[str, Any], new: dict[str, Any]) -> None:
@@ -142,8 +172,18 @@ def find_config_file(start: Path | None = None) -> Path | None:
 
 def load_config_file(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        raw = path.read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        # TOML files are UTF-8; tomllib.load would raise this as a bare UnicodeDecodeError.
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"cannot read configuration: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at "
+            f"offset {exc.start}); TOML files must be UTF-8 (convert it with iconv -f "
+            "cp1252 -t utf-8)",
+            path=path,
+            line=line,
+        ) from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read configuration: {exc}", path=path) from None
     if path.name == "pyproject.toml":

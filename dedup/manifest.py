@@ -1,16 +1,21 @@
 """``manifest.json``: what a run was (version, parameters, inputs, rules) and what it did.
 
 Written last by ``dedup clean``: the commit marker of an output folder. Readers
-(``dedup validate``, ``dedup report``) check ``FORMAT_VERSION`` before trusting the rest.
+(``dedup validate``, ``dedup report``) check ``FORMAT_VERSION`` before trusting the rest,
+then the types of the fields they read (:func:`manifest_problem`): a hand-edited
+``"rules": 5`` is one line naming the field, not a crash.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from dedup import __version__
 from dedup.model import REASON_RULE, Document
@@ -21,6 +26,96 @@ if TYPE_CHECKING:  # annotations only: readers of the format constant must not i
     from dedup.io.readers import InputFile
 
 FORMAT_VERSION = 1
+
+
+# --- reading: the shape readers rely on ---------------------------------------------------
+# Every field is optional (readers cope with a missing one) and unknown keys are allowed (a
+# newer minor version may add some); what is there must have the type build_manifest writes.
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class _Rule(_Shape):
+    id: str | None = None
+    kind: str | None = None
+    why: str | None = None
+
+
+class _Pack(_Shape):
+    path: str | None = None
+    pack: str | None = None
+    sha256: str | None = None
+    rules: list[_Rule] | None = None
+
+
+class _Input(_Shape):
+    path: str | None = None
+    files: list[dict[str, Any]] | None = None
+
+
+class _Counts(_Shape):
+    documents: dict[str, int] | None = None
+    paragraphs: dict[str, int] | None = None
+    characters: dict[str, int] | None = None
+    removed_by_reason: dict[str, int] | None = None
+    removed_by_rule: dict[str, int] | None = None
+    text_files: int | None = None
+
+
+class _Validation(_Shape):
+    status: str | None = None
+    findings: int | None = None
+    by_check: dict[str, int] | None = None
+
+
+class ManifestShape(_Shape):
+    tool: str | None = None
+    version: str | None = None
+    format: int | None = None
+    created: str | None = None
+    command: list[str] | None = None
+    parameters: dict[str, Any] | None = None
+    rules: list[_Pack] | None = None
+    inputs: list[_Input] | None = None
+    counts: _Counts | None = None
+    stages: dict[str, Any] | None = None
+    neardup: dict[str, Any] | None = None
+    index: dict[str, Any] | None = None
+    timings: dict[str, float] | None = None
+    validation: _Validation | None = None
+    files: dict[str, str] | None = None
+
+
+_EXPECTED = {
+    "dict_type": "a JSON object",
+    "model_type": "a JSON object",
+    "list_type": "a JSON array",
+    "string_type": "a string",
+    "int_type": "an integer",
+    "float_type": "a number",
+}
+
+
+def manifest_problem(data: dict[str, Any]) -> tuple[str, str] | None:
+    """``(field, message)`` for the first field of a parsed manifest whose type is not the
+    one :func:`build_manifest` writes, e.g. ``("rules", "expected a JSON array, got 5")``;
+    None when the shape is right. Readers raise their own error with it."""
+    try:
+        ManifestShape.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        err = errors[0]
+        field = ".".join(str(part) for part in err["loc"])
+        expected = _EXPECTED.get(err["type"])
+        got = json.dumps(err["input"], ensure_ascii=False, default=str)
+        got = got if len(got) <= 40 else got[:37] + "..."
+        message = f"expected {expected}, got {got}" if expected else str(err["msg"])
+        if len(errors) > 1:
+            message += f" (and {len(errors) - 1} more)"
+        return field, message
+    return None
 
 
 def display_path(path: str | Path) -> str:

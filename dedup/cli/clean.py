@@ -18,12 +18,20 @@ from dedup.cli.common import (
     stderr_is_tty,
 )
 from dedup.cli.options import model_options, section_overrides
+from dedup.io.readers import printable
 from dedup.neardup.config import NearDupConfig
 from dedup.validate.config import ValidationConfig
 
 
 @click.command(name="clean", short_help="Clean and deduplicate a corpus into an output folder.")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path, exists=False))
+# readable=False: an unreadable input is a bad document that --on-error decides about
+# (dedup.io.readers), inside a folder or named here alike, not a usage error.
+@click.argument(
+    "inputs",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path, exists=False, readable=False),
+)
 @click.option(
     "--out",
     "-o",
@@ -144,7 +152,9 @@ def command(
                 config,
                 report=report,
                 progress=progress,
-                command=["dedup", *sys.argv[1:]],
+                # Arguments as UTF-8 text: a file name that is not UTF-8 keeps its bytes as
+                # \xNN escapes (the manifest is JSON).
+                command=["dedup", *map(printable, sys.argv[1:])],
                 validate=not no_validate,
                 index=index_path,
                 index_update=not no_index_update,

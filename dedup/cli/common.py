@@ -37,7 +37,7 @@ def config_option(f: Any) -> Any:
 def load_config(config_file: Path | None, overrides: dict[str, Any]) -> DedupConfig:
     path = config_file or find_config_file()
     file_values = load_config_file(path) if path is not None else {}
-    return build_config(overrides, file_values=file_values)
+    return build_config(overrides, file_values=file_values, source=path)
 
 
 @contextlib.contextmanager
@@ -48,8 +48,9 @@ def error_boundary() -> Iterator[None]:
     except (ConfigError, RuleError) as exc:
         raise UsageFailure(str(exc)) from None
     except OutputError as exc:
-        # --out inside an input is a bad flag value (usage); an unwritable folder is not.
-        if exc.code == "OUT_IN_INPUT":
+        # --out inside (or holding) an input, or a folder dedup did not write, is a bad flag
+        # value (usage); an unwritable or busy folder is not.
+        if exc.code in ("OUT_IN_INPUT", "NOT_OUTPUT"):
             raise UsageFailure(str(exc)) from None
         raise click.ClickException(str(exc)) from None
     except DedupError as exc:

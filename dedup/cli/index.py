@@ -89,17 +89,16 @@ def command() -> None:
 def _update(
     config_file: Path | None, corpus: Path, index_path: Path, rebuild: bool, opts: dict[str, Any]
 ) -> None:
-    from dedup.index.sqlitefile import remove_index_files
-    from dedup.index.sync import open_index, update
+    from dedup.index.sync import build, open_index, update
     from dedup.ruleset import load_rules
 
     config = config_from(config_file, opts)
     ruleset = load_rules(config.rules)
     if rebuild:
-        remove_index_files(index_path)
-    with open_index(index_path) as store:
-        _, report = update(store, corpus, config, ruleset)
-    if not rebuild:
+        _, report = build(index_path, corpus, config, ruleset)
+    else:
+        with open_index(index_path) as store:
+            _, report = update(store, corpus, config, ruleset)
         announce(report)
     click.echo(report.summary())
 
@@ -110,7 +109,10 @@ def _update(
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: CPUs).")
 @config_option
 def build(config_file: Path | None, corpus: Path, index_path: Path, **opts: Any) -> None:
-    """Build the index of --corpus from scratch (deletes an existing or corrupted file).
+    """Build the index of --corpus from scratch, replacing an existing or corrupted index.
+
+    The new index is built beside the old one and replaces it only when complete; a file
+    at --index that is not a dedup index is refused, never overwritten.
 
     \b
     Example:

@@ -143,6 +143,7 @@ def command(
     Example:
       dedup validate build/seeds --rules rules/ --format text
     """
+    from dedup.cli.common import error_boundary
     from dedup.errors import ConfigError, DedupError, OutputFormatError, RuleError
     from dedup.validate import read_manifest, validate_output, write_validation
     from dedup.validate.output import check_folder
@@ -158,16 +159,18 @@ def command(
         },
         "neardup": {"doc_threshold": doc_threshold},
     }
-    try:
-        check_folder(out_dir)
-        manifest = read_manifest(out_dir)
-        config = _config(manifest, overrides)
-        ruleset, note = _ruleset(rules, manifest, config)
-        result = validate_output(out_dir, config, ruleset=ruleset)
-    except (OutputFormatError, ConfigError, RuleError) as exc:
-        raise UsageFailure(str(exc)) from None
-    except DedupError as exc:
-        raise click.ClickException(str(exc)) from None
+    # error_boundary: anything else (a bug) is one `internal error` line, not a traceback.
+    with error_boundary():
+        try:
+            check_folder(out_dir)
+            manifest = read_manifest(out_dir)
+            config = _config(manifest, overrides)
+            ruleset, note = _ruleset(rules, manifest, config)
+            result = validate_output(out_dir, config, ruleset=ruleset)
+        except (OutputFormatError, ConfigError, RuleError) as exc:
+            raise UsageFailure(str(exc)) from None
+        except DedupError as exc:
+            raise click.ClickException(str(exc)) from None
     if note:
         result.notes.insert(0, note)
     try:

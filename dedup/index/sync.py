@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dedup.errors import InputError
+from dedup.errors import IndexError_, InputError
 from dedup.index.documents import clean, read_text, sha256_of, sign
 from dedup.index.scheme import Scheme, scheme_for
 from dedup.index.signing import sign_norms
+from dedup.index.sqlitefile import (
+    check_replaceable,
+    make_folder,
+    remove_index_files,
+    replace_index,
+)
 from dedup.index.store import Entry, IndexStore
+from dedup.io.readers import printable
 from dedup.parallel import batched, ordered_map
 
 if TYPE_CHECKING:
@@ -100,7 +108,9 @@ def scan_corpus(corpus: Path) -> list[Stat]:
                 subdirs.append((e.path, f"{prefix}{name}/"))
             elif name.endswith(".txt") and e.is_file():
                 st = e.stat()
-                out.append((prefix + name, e.path, st.st_size, st.st_mtime_ns))
+                # A name that is not UTF-8 cannot be an index key: shown with \xNN escapes,
+                # and the read then records the file as unreadable (dedup.io.readers).
+                out.append((printable(prefix + name), e.path, st.st_size, st.st_mtime_ns))
         stack.extend(reversed(subdirs))
     return out
 
@@ -302,10 +312,49 @@ def update(
     return scheme, report
 
 
-def open_index(path: Path) -> IndexStore:
-    """Open (or create) the index file; a ``.dedup/`` folder it creates is git-ignored."""
+def _make_index_folder(path: Path) -> None:
+    """Create the index's folder; a ``.dedup/`` folder it creates is git-ignored."""
     folder = path.parent
     if not folder.exists() and folder.name == ".dedup":
-        folder.mkdir(parents=True)
-        (folder / ".gitignore").write_text("# created by dedup: local index, not versioned\n*\n")
+        make_folder(path)
+        try:
+            (folder / ".gitignore").write_text(
+                "# created by dedup: local index, not versioned\n*\n"
+            )
+        except OSError as exc:
+            raise IndexError_(f"cannot write .gitignore: {exc.strerror}", path=folder) from None
+    make_folder(path)
+
+
+def open_index(path: Path) -> IndexStore:
+    """Open (or create) the index file; a ``.dedup/`` folder it creates is git-ignored."""
+    _make_index_folder(path)
     return IndexStore(path)
+
+
+def build(path: Path, corpus: Path, config: DedupConfig, ruleset: Any) -> tuple[Scheme, SyncReport]:
+    """Build the index of ``corpus`` at ``path`` from scratch (``dedup index build``).
+
+    Refuses (:class:`IndexError_`, nothing touched) a file at ``path`` that is not a dedup
+    index. The new index is built in a temporary file beside ``path`` and renamed over it
+    only once complete, so a build that fails (a missing corpus, Ctrl-C, a dead worker)
+    leaves the old index as it was. Documents of ``dedup clean --index`` runs are not
+    carried over: a build starts from nothing (the way out of a corrupted index).
+    """
+    check_replaceable(path)
+    if not corpus.is_dir():
+        raise InputError("corpus folder not found (--corpus)", path=corpus, code="MISSING")
+    _make_index_folder(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with IndexStore(tmp) as store:
+            scheme, report = update(store, corpus, config, ruleset)
+        replace_index(tmp, path)
+    except IndexError_ as exc:
+        if exc.path == str(tmp):  # name the index, not its temporary file
+            exc.path = str(path)
+        raise
+    finally:
+        remove_index_files(tmp)
+    report.index = str(path)
+    return scheme, report

@@ -37,10 +37,15 @@ def decode_bytes(data: bytes, path: str, *, errors: str = "strict") -> str:
     try:
         return data.decode("utf-8", errors=errors)
     except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 4].hex(" ")
-        raise DecodeError(
-            f"not valid UTF-8 (bytes {bad} at offset {exc.start}); convert it with "
-            "`iconv -f cp1252 -t utf-8` or pass --encoding-errors replace",
-            path=path,
-            line=_line_of(data, exc.start),
-        ) from None
+        raise utf8_error(data, exc, path, _line_of(data, exc.start)) from None
+
+
+def utf8_error(data: bytes, exc: UnicodeDecodeError, path: str, line: int) -> DecodeError:
+    """The error for ``data`` (a file, or one JSONL line) that ``exc`` found not UTF-8."""
+    bad = data[exc.start : exc.start + 4].hex(" ")
+    return DecodeError(
+        f"not valid UTF-8 (bytes {bad} at offset {exc.start}); convert it with "
+        "`iconv -f cp1252 -t utf-8` or pass --encoding-errors replace",
+        path=path,
+        line=line,
+    )

@@ -8,6 +8,7 @@ field for JSONL/Parquet.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import hashlib
@@ -24,8 +25,8 @@ from typing import Any
 import orjson
 
 from dedup.config import InputConfig
-from dedup.errors import InputError
-from dedup.io.decode import decode_bytes
+from dedup.errors import DecodeError, InputError
+from dedup.io.decode import decode_bytes, utf8_error
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,17 @@ def _walk_error(exc: OSError) -> None:
     raise InputError(f"cannot read folder: {exc.strerror}", path=exc.filename)
 
 
+def printable(name: str) -> str:
+    r"""``name`` as valid UTF-8 text: a file name that is not UTF-8 (decoded by Python with
+    surrogate escapes) keeps its bytes as ``\xNN`` escapes, so it can be printed and
+    written to JSON; a UTF-8 name is returned unchanged."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
+
+
 def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
     """Expand folders; reject unknown suffixes and missing paths with a clear error."""
     found: list[InputFile] = []
@@ -88,8 +100,8 @@ def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
                 kind = kind_of(path)
                 if kind is None:
                     continue
-                rel = path.relative_to(given).as_posix()
-                found.append(InputFile(path, kind, rel, str(given)))
+                rel = printable(path.relative_to(given).as_posix())
+                found.append(InputFile(path, kind, rel, printable(str(given))))
             if len(found) == before:
                 # Not an error (an empty batch is a normal day in a pipeline), but a typo'd
                 # folder should not look like a clean run.
@@ -102,7 +114,7 @@ def discover_inputs(paths: Sequence[Path]) -> list[InputFile]:
                     path=given,
                     code="SUFFIX",
                 )
-            found.append(InputFile(given, kind, given.name, str(given)))
+            found.append(InputFile(given, kind, printable(given.name), printable(str(given))))
     return found
 
 
@@ -132,7 +144,14 @@ def _reading(path: Path, shown: str | None = None) -> Iterator[None]:
 
 def _regular_file_size(path: Path, shown: str | None = None) -> int:
     """The size of ``path``, which must be a regular file: a FIFO or device named *.txt
-    would block or never end."""
+    would block or never end. Its name must be UTF-8: ids, sources and the manifest hold
+    it, and neither JSON nor the index can hold other bytes."""
+    if printable(str(path)) != str(path):
+        raise InputError(
+            "file name is not valid UTF-8 (its bytes shown as \\xNN); rename the file",
+            path=printable(shown or str(path)),
+            code="UNREADABLE",
+        )
     with _reading(path, shown):
         st = path.stat()
     if not stat.S_ISREG(st.st_mode):
@@ -176,12 +195,18 @@ def _record_field(rec: dict[str, Any], name: str, path: Path, line: int) -> str 
     if name == "id" and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
+        got = type(value).__name__
+        if isinstance(value, float) and abs(value) >= 2**63:
+            # orjson reads an integer over 64 bits as a float: "got float" would mislead.
+            got = "a number too large for a 64-bit integer; write it as a JSON string"
         raise InputError(
-            f"field '{name}' must be a string, got {type(value).__name__}",
+            f"field '{name}' must be a string, got {got}",
             path=path,
             line=line,
             code="FIELD",
         )
+    if name == "id" and not value.strip():
+        return None  # a blank id is a missing one
     return value
 
 
@@ -214,6 +239,8 @@ def _jsonl_lines(f: InputFile, cfg: InputConfig) -> Iterator[tuple[int, bytes | 
             number = 0
             while line := fh.readline(cap + 1):
                 number += 1
+                if number == 1:
+                    line = _strip_utf8_bom(line, f.path)
                 if len(line) > cap and not line.endswith(b"\n"):
                     while (rest := fh.readline(_CHUNK)) and not rest.endswith(b"\n"):
                         pass
@@ -224,6 +251,37 @@ def _jsonl_lines(f: InputFile, cfg: InputConfig) -> Iterator[tuple[int, bytes | 
         if isinstance(exc, OSError) and not isinstance(exc, gzip.BadGzipFile) and exc.errno:
             raise InputError(f"cannot read: {exc.strerror}", path=f.path) from None
         raise InputError(f"not a valid gzip file: {exc}", path=f.path) from None
+
+
+def _strip_utf8_bom(first: bytes, path: Path) -> bytes:
+    """The first line of a JSONL file without its UTF-8 BOM; a UTF-16 file is refused as a
+    whole (one error, not one per line)."""
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DecodeError(
+            "JSONL must be UTF-8, this file starts with a UTF-16 byte order mark; convert it "
+            "with `iconv -f utf-16 -t utf-8`",
+            path=path,
+        )
+    return first.removeprefix(codecs.BOM_UTF8)
+
+
+def _parse_line(line: bytes, path: Path, number: int, errors: str) -> Any:
+    """One JSONL line as JSON; bytes that are not UTF-8 are a :class:`DecodeError` (or
+    U+FFFD under ``errors="replace"``), like in a ``.txt`` file."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        error = exc
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        if errors != "replace":
+            raise utf8_error(line, bad, str(path), number) from None
+        try:
+            return orjson.loads(line.decode("utf-8", "replace"))
+        except orjson.JSONDecodeError as exc:
+            error = exc
+    raise InputError(f"invalid JSON: {error}", path=path, line=number, code="JSON") from None
 
 
 def _read_jsonl(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
@@ -237,12 +295,7 @@ def _read_jsonl(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
                     line=number,
                     code="TOO_LARGE",
                 )
-            try:
-                rec = orjson.loads(line)
-            except orjson.JSONDecodeError as exc:
-                raise InputError(
-                    f"invalid JSON: {exc}", path=f.path, line=number, code="JSON"
-                ) from None
+            rec = _parse_line(line, f.path, number, cfg.encoding_errors)
             if not isinstance(rec, dict):
                 raise InputError("expected a JSON object", path=f.path, line=number, code="JSON")
             doc_id = _record_field(rec, "id", f.path, number)
@@ -289,8 +342,8 @@ def _read_parquet(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
         )
     columns = ["id", "text"] + (["url"] if "url" in names else [])
     row = 0
-    for batch in pf.iter_batches(columns=columns, batch_size=4096):
-        for rec in batch.to_pylist():
+    for records in _parquet_batches(pf, columns, f.path):
+        for rec in records:
             row += 1
             try:
                 doc_id = _record_field(rec, "id", f.path, row)
@@ -304,6 +357,25 @@ def _read_parquet(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
                 yield RawDocument(f"{f.rel}#row{row}", f"{f.path}#row{row}", "", error=exc)
                 continue
             yield RawDocument(doc_id, f"{f.path}#row{row}", text, url, safe_text_path(doc_id))
+
+
+def _parquet_batches(pf: Any, columns: list[str], path: Path) -> Iterator[list[dict[str, Any]]]:
+    """The rows of ``pf`` in batches; a corrupt data page (bad compression, bad encoding)
+    is an :class:`InputError` naming the file, like a bad footer."""
+    batches = pf.iter_batches(columns=columns, batch_size=4096)
+    rows = 0
+    while True:
+        try:
+            batch = next(batches, None)
+            if batch is None:
+                return
+            records: list[dict[str, Any]] = batch.to_pylist()
+        except Exception as exc:  # pyarrow raises OSError, ArrowInvalid, ... for bad pages
+            raise InputError(
+                f"not a readable Parquet file: corrupt data after row {rows}: {exc}", path=path
+            ) from None
+        rows += len(records)
+        yield records
 
 
 _READERS = {"txt": _read_txt, "jsonl": _read_jsonl, "parquet": _read_parquet}
@@ -330,4 +402,4 @@ def read_documents(files: Sequence[InputFile], cfg: InputConfig) -> Iterator[Raw
             if cfg.on_error == "fail" or f.kind != "txt":
                 raise
             f.documents += 1
-            yield RawDocument(f.rel, str(f.path), "", text_path=f.rel, error=exc)
+            yield RawDocument(f.rel, printable(str(f.path)), "", text_path=f.rel, error=exc)

@@ -9,11 +9,12 @@ new ``manifest.json`` is written last as the commit marker.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -24,14 +25,35 @@ from dedup.io.atomic import CREATE_NEW, atomic_open, make_temp_folder, write_byt
 from dedup.model import Document
 
 MANIFEST = "manifest.json"
+# Every name a run writes in the output folder (docs/architecture.md): what it may replace.
+OUTPUT_FILES = (
+    MANIFEST,
+    "documents.jsonl",
+    "removed.jsonl",
+    "edits.jsonl",
+    "clusters.jsonl",
+    "boilerplate.jsonl",
+    "validation.json",
+)
+TEXT_DIR = "text"
+# Held (flock) for a whole run: a second run into the same folder stops at once instead of
+# interleaving its files with the first one's (its manifest would describe the other run).
+LOCK = ".dedup.lock"
 # Relative paths that need no cleaning: word-ish names joined by single slashes, none of
 # them "." or "..".
 _PLAIN_RELATIVE = re.compile(r"(?:(?!\.\.?/)[\w.-]+/)*(?!\.\.?$)[\w.-]+", re.ASCII)
 _JSON_OPTS = orjson.OPT_APPEND_NEWLINE
+# A Windows drive ("C:", "C:dir") names no folder inside ours; other colons are plain
+# characters of a POSIX file name ("2024-05-01T10:30:00.txt").
+_DRIVE = re.compile(r"[A-Za-z]:")
 
 
-def check_output_location(out_dir: Path, inputs: Sequence[Path]) -> None:
-    """Refuse an output folder that is, or is inside, an input (we never write into inputs)."""
+def check_output_location(
+    out_dir: Path, inputs: Sequence[Path], report: Path | None = None
+) -> None:
+    """Refuse an output folder that is, is inside, or holds an input (a run replaces its
+    ``text/`` and files, and inputs are never modified), and a report path that is an
+    input, inside an input folder, or one of the output folder's own files."""
     out = out_dir.resolve()
     for given in inputs:
         src = given.resolve()
@@ -41,11 +63,79 @@ def check_output_location(out_dir: Path, inputs: Sequence[Path]) -> None:
                 path=out_dir,
                 code="OUT_IN_INPUT",
             )
-        if src.is_file() and out == src:
-            raise OutputError("output folder is an input file", path=out_dir)
+        if out in src.parents:
+            raise OutputError(
+                f"the input {given} is inside the output folder; choose another --out",
+                path=out_dir,
+                code="OUT_IN_INPUT",
+            )
+    if report is None:
+        return
+    target = report.resolve()
+    for given in inputs:
+        src = given.resolve()
+        if target == src or src in target.parents:
+            raise OutputError(
+                f"the report would be written into the input {given}; choose another --report",
+                path=report,
+                code="OUT_IN_INPUT",
+            )
+    check_report_location(out_dir, report)
+
+
+def check_report_location(out_dir: Path, report: Path) -> None:
+    """Refuse a report path that would replace one of the output folder's own files (its
+    manifest, records, or a cleaned text): the report is written next to them, not over."""
+    out, target = out_dir.resolve(), report.resolve()
+    text = out / TEXT_DIR
+    own_file = target.parent == out and target.name in OUTPUT_FILES
+    if target in (out, text) or text in target.parents or own_file:
+        raise OutputError(
+            f"the report would replace the output folder's own {target.name}; "
+            "choose another report path",
+            path=report,
+            code="OUT_IN_INPUT",
+        )
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder for one run (created if missing); another run into the same
+    folder gets an OutputError at once. The kernel drops the lock when the process dies."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to the output folder: {exc.strerror}", path=out_dir, code="UNWRITABLE"
+        ) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                "another dedup run is writing to this output folder", path=out_dir, code="BUSY"
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def prepare_output_dir(out_dir: Path) -> None:
+    """Make the folder ready for a run: writable, no manifest (the folder no longer claims
+    to be complete), no temporaries of a killed run. A folder that holds a ``text`` entry
+    but no sign of an earlier run (manifest or documents.jsonl) is someone else's: refused,
+    as its ``text`` would be replaced whole."""
+    text = out_dir / TEXT_DIR
+    if (text.exists() or text.is_symlink()) and not any(
+        (out_dir / name).exists() for name in (MANIFEST, "documents.jsonl")
+    ):
+        raise OutputError(
+            "the output folder holds a text/ that no dedup run wrote (no manifest.json or "
+            "documents.jsonl beside it); choose another --out or remove it",
+            path=out_dir,
+            code="NOT_OUTPUT",
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         probe = out_dir / f".dedup-write-test-{os.getpid()}"
@@ -80,7 +170,7 @@ def safe_relative(rel: str) -> PurePosixPath:
     parts = [
         p
         for p in PurePosixPath(rel.replace("\\", "/")).parts
-        if p not in ("", ".", "..", "/") and ":" not in p
+        if p not in ("", ".", "..", "/") and not _DRIVE.match(p)
     ]
     if not parts:
         raise OutputError(f"unsafe output name {rel!r}")

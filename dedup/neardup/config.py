@@ -28,6 +28,7 @@ class NearDupConfig(BaseModel):
     seed: int = Field(
         1,
         ge=0,
+        le=2**32 - 1,  # numpy's (and datasketch's) RandomState takes 32 bits
         description="MinHash permutation seed (datasketch's default is 1)",
         json_schema_extra={"flag": "--seed"},
     )

@@ -16,7 +16,7 @@ import orjson
 
 from dedup.errors import InputError
 from dedup.io.jsonl import iter_jsonl as iter_jsonl_records
-from dedup.manifest import FORMAT_VERSION
+from dedup.manifest import FORMAT_VERSION, manifest_problem
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,9 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
             path=out_dir / MANIFEST,
             code="REPORT",
         )
+    problem = manifest_problem(manifest)
+    if problem is not None:
+        raise InputError(problem[1], path=out_dir / MANIFEST, field=problem[0], code="REPORT")
     return manifest
 
 

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from dedup.errors import OutputError
 from dedup.io.atomic import atomic_open
+from dedup.io.writers import check_report_location
 from dedup.report.build import build_report_data
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def render_report(
     otherwise the worst first). Returns ``html_path``.
     """
     out_dir, html_path = Path(out_dir), Path(html_path)
+    check_report_location(out_dir, html_path)
     started = time.perf_counter()
     html = render_html(out_dir, sample_limit=sample_limit)
     try:

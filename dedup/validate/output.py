@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from dedup import __version__
 from dedup.errors import OutputFormatError
 from dedup.io.atomic import atomic_open
-from dedup.manifest import FORMAT_VERSION
+from dedup.manifest import FORMAT_VERSION, manifest_problem
 from dedup.validate.corpus import RuleMatcher
 from dedup.validate.findings import ValidationResult
 from dedup.validate.neardups import NearDupFinder
@@ -64,6 +64,9 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
             "(major versions differ, re-run `dedup clean` with this version)",
             path=path,
         )
+    problem = manifest_problem(data)
+    if problem is not None:
+        raise OutputFormatError(problem[1], path=path, field=problem[0])
     return data
 
 

@@ -135,7 +135,10 @@ def test_corrupted_index_gives_a_clear_error_and_build_repairs_it(
     tmp_path: Path, corpus: Path
 ) -> None:
     index = tmp_path / "i.sqlite"
-    index.write_bytes(b"this is not an SQLite database, just garbage bytes" * 100)
+    sync(index, corpus)
+    data = index.read_bytes()
+    # Header kept (it says "dedup index": PRAGMA application_id), every page destroyed.
+    index.write_bytes(data[:100] + b"\xff" * (len(data) - 100))
     with pytest.raises(IndexError_) as err:
         sync(index, corpus)
     assert "dedup index build" in str(err.value) and str(index) in str(err.value)
@@ -148,6 +151,19 @@ def test_corrupted_index_gives_a_clear_error_and_build_repairs_it(
     built = runner.invoke(cli, ["index", "build", *base])
     assert built.exit_code == 0 and "5 documents" in built.stdout
     assert runner.invoke(cli, ["check", str(seed), *base]).exit_code == 0
+
+
+def test_a_file_that_is_not_sqlite_is_refused_not_rebuilt(tmp_path: Path, corpus: Path) -> None:
+    index = tmp_path / "i.sqlite"
+    garbage = b"this is not an SQLite database, just garbage bytes" * 100
+    index.write_bytes(garbage)
+    with pytest.raises(IndexError_, match="not an SQLite file") as err:
+        sync(index, corpus)
+    assert str(index) in str(err.value)
+    base = ["--corpus", str(corpus), "--index", str(index), "--rules", str(RULES)]
+    built = CliRunner().invoke(cli, ["index", "build", *base])
+    assert built.exit_code == 1 and "refusing to touch it" in built.stderr
+    assert index.read_bytes() == garbage
 
 
 def test_truncated_index_is_reported_as_corrupt(tmp_path: Path, corpus: Path) -> None:

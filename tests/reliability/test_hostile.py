@@ -45,8 +45,8 @@ def test_hostile_ids_stay_inside_out_and_restore_stays_inside_to(tmp_path: Path)
     assert run.exit_code in (0, 1) and "Traceback" not in run.output, run.output
     docs = jsonl(out / "documents.jsonl")
     assert len(docs) == len(HOSTILE_IDS)
-    # The empty id is a missing id (rejected); every other one is a kept document.
-    assert sum(d["status"] == "kept" for d in docs) == len(HOSTILE_IDS) - 1
+    # The empty and the blank id are missing ids (rejected); every other one is kept.
+    assert sum(d["status"] == "kept" for d in docs) == len(HOSTILE_IDS) - 2
     paths = [d["path"] for d in docs if d["status"] == "kept"]
     assert len(set(paths)) == len(paths)  # no two ids share an output file
     for p in paths:
