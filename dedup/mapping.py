@@ -4,6 +4,7 @@ function run over documents in batches, in worker processes when ``config.jobs >
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -109,14 +110,18 @@ def map_documents(
     build their own ``stages`` from ``config`` and ``validate`` (as
     :func:`build_document_stages`)."""
     batches = batched(raws, BATCH_DOCUMENTS)
-    if config.jobs <= 1:
-        for batch in batches:
+    # No more workers than batches: 32 workers for five documents took 3x as long as one
+    # process (starting them). The first ``jobs`` batches are read to know.
+    head = list(itertools.islice(batches, max(config.jobs, 1)))
+    jobs = min(config.jobs, len(head))
+    if jobs <= 1:
+        for batch in itertools.chain(head, batches):
             yield from process_batch(batch, stages)
         return
     yield from ordered_map(
         _process_in_worker,
-        batches,
-        jobs=config.jobs,
+        itertools.chain(head, batches),
+        jobs=jobs,
         initializer=_init_worker,
         initargs=(config, validate),
         name=lambda raw: raw.doc_id,

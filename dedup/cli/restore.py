@@ -23,7 +23,9 @@ def command(out_dir: Path, to: Path) -> None:
     """Rebuild every input document of OUT_DIR from its cleaned text and audit trail.
 
     The rebuilt files equal the inputs apart from line endings, trailing whitespace, a
-    byte-order mark and trailing blank lines.
+    byte-order mark and trailing blank lines; they are UTF-8 (a UTF-16 input comes back
+    as UTF-8), and inputs rejected as empty are not rebuilt. --to must be a new or empty
+    folder: restore never overwrites a file.
 
     \b
     Example:
@@ -31,6 +33,10 @@ def command(out_dir: Path, to: Path) -> None:
     """
     if to.resolve() == out_dir.resolve() or out_dir.resolve() in to.resolve().parents:
         raise click.UsageError("--to must not be inside the output folder")
+    # Restoring into the input folder rewrote the inputs (trailing whitespace and blank
+    # lines gone, UTF-16 made UTF-8): only a new or empty folder is written into.
+    if to.is_dir() and any(to.iterdir()):
+        raise click.UsageError(f"--to {to} is not empty; restore into a new or empty folder")
     with error_boundary():
         count = restore(out_dir, to)
     click.echo(f"restored {count} documents into {to}", err=True)

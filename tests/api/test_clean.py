@@ -113,7 +113,12 @@ def test_txt_jsonl_parquet_give_identical_text(tmp_path: Path, seeds_out: Path) 
         assert got == expected, source
 
 
-def test_output_is_byte_identical_for_any_jobs(tmp_path: Path, seeds_out: Path) -> None:
+def test_output_is_byte_identical_for_any_jobs(
+    tmp_path: Path, seeds_out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of two seeds: three batches, so two worker processes really run (a single
+    # batch runs in the main process, whatever --jobs says).
+    monkeypatch.setattr("dedup.mapping.BATCH_DOCUMENTS", 2)
     out = tmp_path / "jobs2"
     clean([SEEDS], out, build_config({"jobs": 2}))
     for name in ("documents.jsonl", "removed.jsonl", "edits.jsonl", "clusters.jsonl"):

@@ -91,3 +91,21 @@ def test_restore_into_the_output_folder_is_refused(tmp_path: Path) -> None:
     for to in (out, out / "text"):
         run = run_cli("restore", out, "--to", to)
         assert run.exit_code == 2 and "Traceback" not in run.output
+
+
+def test_restore_into_a_folder_that_holds_files_is_refused(tmp_path: Path) -> None:
+    # Restoring into the input folder rewrote the inputs (their trailing whitespace and
+    # blank lines gone); an adversarial pass over the CLI found it.
+    src = tmp_path / "in"
+    src.mkdir()
+    original = article(3) + "   \n\n\n"
+    (src / "a.txt").write_text(original, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("clean", src, "--out", out, "--jobs", "1", "--quiet").exit_code == 0
+    run = run_cli("restore", out, "--to", src)
+    assert run.exit_code == 2 and "not empty" in run.output, run.output
+    assert (src / "a.txt").read_text(encoding="utf-8") == original
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_cli("restore", out, "--to", empty).exit_code == 0
+    assert (empty / "a.txt").is_file()
