@@ -177,10 +177,15 @@ def _run(
     corpus = Corpus(documents)
     for stage in reduce_stages:
         stage.run(corpus)
+    from dedup.neardup.api import caption_recheck  # late, as mapping's: numpy, rapidfuzz
+
+    recheck = caption_recheck(config)
     for doc in documents:
-        # Boilerplate removal can bring chrome into a rule's reach; settle() returns at once
-        # for the documents the reduce did not touch.
+        # Boilerplate removal can bring chrome into a rule's reach, or a caption into its
+        # echo's; both return at once for the documents the reduce did not touch.
         ruleset.settle(doc)
+        if recheck is not None and recheck(doc):
+            ruleset.settle(doc)
         _finalize(doc)
     timings["reduce"] = time.perf_counter() - t
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from dedup.model import Document
 from dedup.neardup.map_stages import CaptionStage, DocSignStage, RepeatStage, SignStage
 from dedup.neardup.params import Params
 from dedup.neardup.reduce_stages import (
+    BOILERPLATE_TOUCHED,
     BoilerplateStage,
     DocumentClusterStage,
     ReleaseParagraphKeysStage,
@@ -41,6 +43,25 @@ def build_stages(config: DedupConfig) -> tuple[list[DocumentStage], list[CorpusS
         ReleaseParagraphKeysStage(),
     ]
     return maps, reduces
+
+
+def caption_recheck(config: DedupConfig) -> Callable[[Document], int] | None:
+    """After the reduce phase: the caption test again on a document whose boilerplate
+    went (three boilerplate lines between a caption and its echo kept them apart in the
+    map phase, and a rerun over the output removed the caption). Returns the lines it
+    removed (0 for a document the boilerplate stage did not touch); None when captions
+    are off."""
+    cfg = config.neardup
+    if not (cfg.enabled and cfg.captions):
+        return None
+    stage = CaptionStage(Params.from_config(cfg))
+
+    def recheck(doc: Document) -> int:
+        if not doc.meta.pop(BOILERPLATE_TOUCHED, False):
+            return 0
+        return stage.remove_echoed(doc)
+
+    return recheck
 
 
 @dataclass(frozen=True, slots=True)

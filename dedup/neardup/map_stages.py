@@ -125,10 +125,21 @@ class CaptionStage:
         self.params = params
 
     def process(self, doc: Document) -> Document:
+        removed = self.remove_echoed(doc)
+        sketch = get_sketch(doc)
+        if sketch is not None and removed:
+            sketch.drop_removed(doc)
+            sketch.count(self.name, "removed", removed)
+        return doc
+
+    def remove_echoed(self, doc: Document) -> int:
+        """Remove the captions the kept paragraphs echo; return how many went. Also run
+        after the reduce phase on the documents whose boilerplate went (a caption can then
+        stand within reach of its echo), where the sketch is no longer updated."""
         cfg = self.params.config
         kept = [p for p in doc.paragraphs if p.removal is None]
         if len(kept) < 2:
-            return doc
+            return 0
         toks: dict[int, list[bytes]] = {}
 
         def toks_of(i: int) -> list[bytes]:
@@ -156,11 +167,7 @@ class CaptionStage:
                     if p.remove(REASON_CAPTION, twin(doc, kept[j]), round(score, 4)):
                         removed += 1
                     break
-        sketch = get_sketch(doc)
-        if sketch is not None and removed:
-            sketch.drop_removed(doc)
-            sketch.count(self.name, "removed", removed)
-        return doc
+        return removed
 
 
 class DocSignStage:

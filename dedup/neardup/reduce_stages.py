@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 # LSH candidates whose MinHash estimate is this far below the threshold are not verified
 # (the estimate's standard deviation at J=0.8 with 128 permutations is 0.035).
 _ESTIMATE_SLACK = 0.15
+# doc.meta flag: the boilerplate stage removed lines of this document (the caption test
+# runs again on it after the reduce phase; see :func:`dedup.neardup.api.caption_recheck`).
+BOILERPLATE_TOUCHED = "boilerplate_touched"
 # Paragraph bands sorted at a time by the boilerplate stage (memory, not speed: see
 # candidate_pairs_in_blocks).
 _BANDS_PER_BLOCK = 5
@@ -219,6 +222,7 @@ class BoilerplateStage:
                 sim = 1.0 if same else verify(rep.norm, p.norm)
                 if p.remove(REASON_BOILERPLATE, rep_id, round(sim, 4)):
                     removed += 1
+                    signed[doc_rows[m]][0].meta[BOILERPLATE_TOUCHED] = True
             out.append(
                 {
                     "text": rep.text,

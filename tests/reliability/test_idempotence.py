@@ -72,3 +72,28 @@ def test_strip_scope_and_later_removals(tmp_path: Path) -> None:
     lines = ["Log in", *[para] * 7, "THE HANOI TIMES — Hanoi moves ahead."]
     (src / "doc.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     _assert_idempotent(*_twice(src, tmp_path))
+
+
+def test_a_caption_that_boilerplate_kept_from_its_echo(tmp_path: Path) -> None:
+    # Three boilerplate lines between a caption and its echo kept them apart in the map
+    # phase; once the reduce removed the boilerplate, a rerun removed the caption (found by
+    # an adversarial pass over the CLI). The caption test now runs again after the reduce.
+    src = tmp_path / "in"
+    src.mkdir()
+    footer = [
+        "Readers may reach the editorial desk by telephone during normal working hours.",
+        "All articles on this website are reviewed by two independent editors before use.",
+        "The opinions expressed by guest columnists are their own, not the newspaper's.",
+    ]
+    names = ["Anna Berg", "Tom Hale", "Lena Voss", "Omar Diaz", "Ruth Okafor"]
+    places = ["Library Wing", "River Bridge", "Night Market", "Tram Depot", "Sports Hall"]
+    for i in range(25):  # boilerplate needs a corpus of 20 documents (the default)
+        body = article(i).split("\n")
+        caption = f"Mayor {names[i % 5]} Opens The New {places[i // 5]} In District {i}"
+        echo = f"{caption} while {article(100 + i).split(chr(10))[1].lower()}"
+        lines = [body[0], body[1], caption, *footer, echo, *body[2:]]
+        (src / f"d{i:02d}.txt").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    first, second = _twice(src, tmp_path)
+    reasons = [r["reason"] for r in jsonl(first / "removed.jsonl")]
+    assert reasons.count("caption-echo") == 25 and reasons.count("boilerplate") == 75
+    _assert_idempotent(first, second, edits=False)
