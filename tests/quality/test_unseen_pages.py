@@ -1,4 +1,4 @@
-"""The bundled packs on 250 hand-labelled pages written after the chrome of sites the benchmark
+"""The bundled packs on 256 hand-labelled pages written after the chrome of sites the benchmark
 lacks (tests/data/unseen/): no article line may go, and the chrome they share with other
 sites (menus, date lines, credits, imprint footers, newsletter and social prompts, player
 labels) must. Measured when set (docs/quality.md): keep 1.000, chrome 0.952 with rules and
@@ -39,7 +39,8 @@ Indonesian and Japanese: tagesschau.de, Le Parisien, ABC, O Globo, detik, Asahi)
 Australian, RNZ), 0.687 (blind: Chicago Tribune, Boston Globe, Texas Tribune, ProPublica,
 Vox, TIME), 0.938 (blind, six Hanoi Times pages written from the seeds alone: the
 site's own pack on held-out pages), 0.843 (blind: Korea JoongAng Daily, The Japan News,
-The Irrawaddy, Borneo Post, Nikkei Asia, Manila Bulletin).
+The Irrawaddy, Borneo Post, Nikkei Asia, Manila Bulletin), 0.845 (blind: six US local TV
+stations and papers of the TEGNA, Gray, Sinclair, Hearst and Scripps groups).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
     body_removers = {k: v["body"] for k, v in score.by_remover.items() if v["body"]}
-    assert score.body >= 1570 and score.chrome >= 6880  # every labelled line was scored
+    assert score.body >= 1610 and score.chrome >= 7150  # every labelled line was scored
     assert score.keep_recall == 1.0, body_removers
     assert score.chrome_recall >= CHROME_FLOOR
 
