@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -87,15 +88,15 @@ def _finalize(doc: Document) -> None:
 
 
 def clean(
-    inputs: Sequence[Path],
-    out_dir: Path,
+    inputs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
     config: DedupConfig | None = None,
     *,
-    report: Path | None = None,
+    report: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     command: Sequence[str] | None = None,
     validate: bool = True,
-    index: Path | None = None,
+    index: str | os.PathLike[str] | None = None,
     index_update: bool = True,
 ) -> CleanResult:
     """Clean ``inputs`` into ``out_dir`` following the output contract.
@@ -105,8 +106,13 @@ def clean(
     ``index_update`` is False or validation failed.
     """
     config = config or DedupConfig()
-    check_output_location(out_dir, inputs, report)
-    files = discover_inputs(inputs)
+    # str paths too (the README's examples pass them): every path a Path from here on.
+    paths = [Path(p) for p in inputs]
+    out = Path(out_dir)
+    report_path = None if report is None else Path(report)
+    index_path = None if index is None else Path(index)
+    check_output_location(out, paths, report_path)
+    files = discover_inputs(paths)
     too_big = memory_warning(files, validate=validate)
     if too_big is not None:
         log.warning("%s", too_big)
@@ -114,27 +120,27 @@ def clean(
     map_stages, ruleset = build_document_stages(config, validate=validate)
     reduce_stages = build_corpus_stages(config)
     run_index = None
-    if index is not None:
+    if index_path is not None:
         from dedup.index.runs import RunIndex
 
         # Opened before the run: a missing or mismatched index fails before the map phase.
-        run_index = RunIndex.open(index, config, ruleset, update=index_update)
+        run_index = RunIndex.open(index_path, config, ruleset, update=index_update)
         reduce_stages = [*reduce_stages, run_index.stage()]
     try:
-        with output_lock(out_dir), _gc_paused():
+        with output_lock(out), _gc_paused():
             return _run(
-                out_dir,
+                out,
                 config,
                 files,
                 map_stages,
                 ruleset,
                 reduce_stages,
-                report=report,
+                report=report_path,
                 progress=progress,
                 command=command,
                 validate=validate,
                 run_index=run_index,
-                index_shown=display_path(index) if index is not None else "",
+                index_shown=display_path(index_path) if index_path is not None else "",
             )
     finally:
         if run_index is not None:

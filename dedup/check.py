@@ -15,9 +15,11 @@ Warning codes (errors only with ``strict``): W-BOILERPLATE.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -273,6 +275,12 @@ def _boilerplate(
 
 
 def _inside(path: Path, corpus: Path) -> str | None:
+    """``path`` relative to the corpus folder, as the index names it, or None when it is
+    not in the folder. A link in the folder is named by where it stands, not by where it
+    points (resolving it first made a linked seed the near-duplicate of itself); the
+    resolved paths are the fallback for a corpus reached through a link."""
+    with contextlib.suppress(ValueError):
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(corpus)).as_posix()
     try:
         return path.resolve().relative_to(corpus.resolve()).as_posix()
     except ValueError:

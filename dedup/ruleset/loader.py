@@ -244,10 +244,14 @@ def pack_files(paths: Sequence[Path], errors: list[ErrorRecord]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found = sorted(
-                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
-            )
-            if not found:
+            named = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            found = [p for p in named if p.is_file()]
+            # A pack that is a broken link was skipped without a word, and a site's rules
+            # silently dropped out of every run (an adversarial pass found it).
+            broken = [p for p in named if p.is_symlink() and not p.exists()]
+            for p in broken:
+                errors.append(ErrorRecord(str(p), None, None, "broken link to a rule pack"))
+            if not found and not broken:
                 errors.append(ErrorRecord(str(path), None, None, "no *.yaml rule packs in folder"))
             files.extend(found)
         elif path.is_file():

@@ -150,6 +150,11 @@ class _Matcher(_RuleBase):
     def _some(self) -> _Matcher:
         if not (self.exact or self.regex or self.fuzzy):
             raise ValueError("give at least one of exact, regex, fuzzy")
+        low, high = self.min_chars, self.max_chars
+        if low is not None and high is not None and low > high:
+            raise ValueError(
+                f"min_chars ({low}) exceeds max_chars ({high}): the rule could never match"
+            )
         return self
 
     @field_validator("exact", mode="after")

@@ -39,7 +39,8 @@ _NONE: frozenset[int] = frozenset()
 
 
 def check_regex(source: str) -> str | None:
-    """Return why RE2 cannot compile ``source``, or None if it can."""
+    """Return why ``source`` is no usable pattern (RE2 cannot compile it, or it matches
+    the empty string), or None."""
     try:
         re2.compile(source, _OPTIONS)
     except re2.error as exc:
@@ -50,6 +51,13 @@ def check_regex(source: str) -> str | None:
         if "(?=" in source or "(?!" in source or "(?<" in source or "\\1" in source:
             hint = " (RE2 has no lookaround or backreferences: they can take exponential time)"
         return f"invalid regex {source!r}: {reason}{hint}"
+    if re2.compile(source, _OPTIONS).search("") is not None:
+        # "x*" or "^" drops every line, and a strip of it inserts its replacement between
+        # every two characters of every line (found by an adversarial pass: both linted ok).
+        return (
+            f"regex {source!r} matches the empty string, so it matches every line; "
+            "make it need at least one character"
+        )
     return None
 
 

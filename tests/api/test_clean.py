@@ -235,3 +235,13 @@ def test_manifest_records_rule_folders_like_rule_files(
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert manifest["parameters"]["rules"] == ["packs"]
     assert [r["path"] for r in manifest["rules"]] == ["packs/p.yaml"]
+
+
+def test_clean_takes_str_paths(tmp_path: Path) -> None:
+    # A bare AttributeError ("'str' object has no attribute 'resolve'") before.
+    out = tmp_path / "out"
+    result = clean(
+        [str(SEEDS)], str(out), build_config({"jobs": 1}), report=str(tmp_path / "r.html")
+    )
+    assert (out / "manifest.json").is_file() and (tmp_path / "r.html").is_file()
+    assert len(result.documents) == 5

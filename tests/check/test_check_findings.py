@@ -49,6 +49,16 @@ def test_file_inside_the_corpus_does_not_match_itself(
     assert check_files([seed], config, corpus, index_path) == []
 
 
+def test_a_linked_file_inside_the_corpus_does_not_match_itself(
+    tmp_path: Path, corpus: Path, index_path: Path, config: DedupConfig
+) -> None:
+    # The link was named by its target, outside the folder: a twin of itself.
+    new = copy_article(tmp_path / "new.txt")
+    link = corpus / "005_link.txt"
+    link.symlink_to(new)
+    assert check_files([link], config, corpus, index_path) == []
+
+
 def test_two_new_files_that_duplicate_each_other(
     tmp_path: Path, corpus: Path, index_path: Path, config: DedupConfig
 ) -> None:

@@ -58,6 +58,38 @@ def test_invalid_regex_and_lookahead(tmp_path: Path) -> None:
     assert f"{path}:11: rules[1].regex[0]: invalid regex" in str(info.value)
 
 
+def test_a_regex_that_matches_the_empty_string_is_refused(tmp_path: Path) -> None:
+    # "x*" dropped every line of every document; a strip of "q*" put its replacement
+    # between every two characters (an adversarial pass found both linted ok).
+    path = write_pack(
+        tmp_path,
+        GOOD_HEAD
+        + "  - id: a\n    kind: drop\n    why: w\n    regex: ['ok', 'x*']\n"
+        + "  - id: b\n    kind: strip\n    why: w\n    regex: 'q*'\n    replace: '_'\n"
+        + "  - id: c\n    kind: cut_after\n    why: w\n    regex: '^'\n",
+    )
+    errors = errors_of(path)
+    assert [e[1] for e in errors] == ["rules[0].regex[1]", "rules[1].regex", "rules[2].regex[0]"]
+    assert all("matches the empty string" in e[2] for e in errors)
+
+
+def test_length_bounds_that_exclude_every_line_are_refused(tmp_path: Path) -> None:
+    rule = "  - id: a\n    kind: drop\n    why: w\n    exact: [x]\n"
+    path = write_pack(tmp_path, GOOD_HEAD + rule + "    min_chars: 50\n    max_chars: 10\n")
+    [(_, field, message)] = errors_of(path)
+    assert field.startswith("rules[0]") and "min_chars (50) exceeds max_chars (10)" in message
+
+
+def test_a_pack_that_is_a_broken_link_is_an_error(tmp_path: Path) -> None:
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    write_pack(folder, GOOD_HEAD + "  - id: a\n    kind: drop\n    why: w\n    exact: [x]\n")
+    (folder / "site.yaml").symlink_to(tmp_path / "gone.yaml")
+    with pytest.raises(RuleErrors) as info:
+        load_rules([folder])
+    assert f"{folder / 'site.yaml'}: broken link to a rule pack" in str(info.value)
+
+
 def test_missing_why_names_the_field(tmp_path: Path) -> None:
     path = write_pack(tmp_path, GOOD_HEAD + "  - id: a\n    kind: drop\n    exact: [x]\n")
     assert errors_of(path) == [(4, "rules[0].why", "missing required key")]
