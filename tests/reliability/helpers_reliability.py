@@ -93,3 +93,14 @@ def looks_complete(out: Path) -> bool:
 
 def error_lines(output: str) -> list[str]:
     return [ln for ln in output.splitlines() if ln.startswith("Error:")]
+
+
+def one_error_line(run: Run, code: int, *fragments: str) -> str:
+    """The run's single ``Error:`` line, after checking its exit code, that no traceback
+    or internal error escaped, and that the line holds every fragment."""
+    assert run.exit_code == code, run.output
+    assert "Traceback" not in run.output and "internal error" not in run.output, run.output
+    [line] = error_lines(run.output)
+    for fragment in fragments:
+        assert fragment in line, (fragment, line)
+    return line

@@ -21,19 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_reliability import RULES, SEEDS, Run, error_lines, run_cli
+from helpers_reliability import RULES, SEEDS, Run, one_error_line, run_cli
 
 from dedup import manifest as manifest_module
 from dedup.index import sync as sync_module
-
-
-def _one_line(run: Run, code: int, *fragments: str) -> str:
-    assert run.exit_code == code, run.output
-    assert "Traceback" not in run.output and "internal error" not in run.output, run.output
-    [line] = error_lines(run.output)
-    for fragment in fragments:
-        assert fragment in line, (fragment, line)
-    return line
 
 
 def _digest(path: Path) -> str:
@@ -80,7 +71,7 @@ def test_build_update_check_and_clean_leave_a_foreign_sqlite_file_untouched(
         run_cli("clean", corpus, "--out", tmp_path / "out", "-q", "-j", "1", "--index", crm),
     ]
     for run in runs:
-        _one_line(run, 1, str(crm), "not a dedup index (tables: customers)", "refusing")
+        one_error_line(run, 1, str(crm), "not a dedup index (tables: customers)", "refusing")
     # Byte for byte: not even the journal mode (stored in the header) was switched.
     assert _digest(crm) == before
     assert not list(tmp_path.glob("crm.sqlite-*")) and not list(tmp_path.glob(".crm*"))
@@ -92,17 +83,17 @@ def test_build_refuses_a_file_that_is_not_sqlite(tmp_path: Path, corpus: Path, w
     target.write_text("important notes\n", encoding="utf-8")
     for command in ("build", "update"):
         run = _index(command, corpus, target)
-        _one_line(run, 1, str(target), "not an SQLite file", "refusing to touch it")
+        one_error_line(run, 1, str(target), "not an SQLite file", "refusing to touch it")
         assert target.read_text(encoding="utf-8") == "important notes\n"
     run = run_cli("clean", corpus, "--out", tmp_path / "out", "-q", "-j", "1", "--index", target)
-    _one_line(run, 1, "not an SQLite file")
+    one_error_line(run, 1, "not an SQLite file")
     assert target.read_text(encoding="utf-8") == "important notes\n"
 
 
 def test_build_refuses_a_fifo_at_the_index_path(tmp_path: Path, corpus: Path) -> None:
     fifo = tmp_path / "index.sqlite"
     os.mkfifo(fifo)  # stat only: never opened (it would block)
-    _one_line(_index("build", corpus, fifo), 1, "not a regular file")
+    one_error_line(_index("build", corpus, fifo), 1, "not a regular file")
     assert fifo.exists() and not fifo.is_file()
 
 
@@ -125,7 +116,7 @@ def test_a_failed_build_keeps_the_old_index(
     before = _documents(index)
     # A corpus folder that is gone: the old build deleted the index before it noticed.
     run = _index("build", tmp_path / "nope", index)
-    _one_line(run, 1, "corpus folder not found")
+    one_error_line(run, 1, "corpus folder not found")
     assert _documents(index) == before == 5
 
     # A build that dies half-way (a worker killed, Ctrl-C, a bug) after writing entries.
@@ -156,7 +147,7 @@ def test_build_repairs_a_damaged_dedup_index(tmp_path: Path, corpus: Path) -> No
     index.write_bytes(data[:100] + b"\xff" * (len(data) - 100))  # header kept, pages gone
     seed = sorted(corpus.glob("*.txt"))[0]
     broken = run_cli("check", seed, "--corpus", corpus, "--index", index, "--rules", RULES)
-    _one_line(broken, 1, "not a usable dedup index", "dedup index build")
+    one_error_line(broken, 1, "not a usable dedup index", "dedup index build")
     assert _index("build", corpus, index).exit_code == 0
     assert _documents(index) == 5
 
@@ -169,7 +160,7 @@ def test_an_index_path_that_cannot_be_created_is_one_line(tmp_path: Path, corpus
         paths.append(Path("/proc/nope/x.sqlite"))  # the QA report's case
     for index in paths:
         for command in ("build", "update"):
-            _one_line(_index(command, corpus, index), 1, f"Error: {index}: cannot ")
+            one_error_line(_index(command, corpus, index), 1, f"Error: {index}: cannot ")
     assert blocker.read_text() == "x"
 
 
@@ -185,7 +176,7 @@ def test_out_of_range_seed_is_a_usage_error(tmp_path: Path, corpus: Path, seed: 
         _index("build", corpus, tmp_path / "i.sqlite", f"--seed={seed}"),
     ]
     for run in runs:
-        _one_line(run, 2, "--seed (neardup.seed)")
+        one_error_line(run, 2, "--seed (neardup.seed)")
     assert not (tmp_path / "o" / "manifest.json").exists()
 
 
@@ -201,7 +192,7 @@ def test_out_of_range_seed_in_dedup_toml_names_the_file(
     (tmp_path / "dedup.toml").write_text("[neardup]\nseed = 4294967296\n")
     monkeypatch.chdir(tmp_path)
     run = run_cli("clean", corpus, "--out", tmp_path / "o", "-q", "-j", "1")
-    _one_line(run, 2, "dedup.toml", "neardup.seed", "4294967295")
+    one_error_line(run, 2, "dedup.toml", "neardup.seed", "4294967295")
     # A flag overrides the file: the file is no longer to blame.
     run = run_cli("clean", corpus, "--out", tmp_path / "o", "-q", "-j", "1", "--seed", "7")
     assert run.exit_code == 0, run.output
@@ -221,7 +212,7 @@ def test_config_file_that_is_not_utf8_is_a_config_error(
         run_cli("index", "build", "--corpus", corpus, "--index", tmp_path / "i.sqlite"),
         run_cli("clean", corpus, "--out", out, "-q", "--config", config),
     ):
-        _one_line(run, 2, f"{config}:2:", "not valid UTF-8 (byte 0xe9")
+        one_error_line(run, 2, f"{config}:2:", "not valid UTF-8 (byte 0xe9")
     assert not out.exists() and not (tmp_path / "i.sqlite").exists()
 
 
@@ -263,8 +254,8 @@ def test_manifest_with_wrong_field_types(tmp_path: Path, output: Path, case: str
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     where = str(out / "manifest.json")
     # dedup validate: 2, DIR is not a usable output; dedup report: 1, not a complete one.
-    _one_line(run_cli("validate", out), 2, where, fragment)
-    _one_line(run_cli("report", out, "-o", tmp_path / "r.html"), 1, where, fragment)
+    one_error_line(run_cli("validate", out), 2, where, fragment)
+    one_error_line(run_cli("report", out, "-o", tmp_path / "r.html"), 1, where, fragment)
     assert not (tmp_path / "r.html").exists()
 
 

@@ -25,9 +25,9 @@ from helpers_reliability import (
     Run,
     article,
     clean_args,
-    error_lines,
     jsonl,
     looks_complete,
+    one_error_line,
     run_cli,
     run_process,
 )
@@ -35,15 +35,6 @@ from helpers_reliability import (
 from dedup.config import InputConfig
 from dedup.errors import DecodeError, InputError
 from dedup.io import discover_inputs, read_documents
-
-
-def _one_error(run: Run, code: int, *fragments: str) -> str:
-    assert run.exit_code == code, run.output
-    assert "Traceback" not in run.output and "internal error" not in run.output, run.output
-    [line] = error_lines(run.output)
-    for fragment in fragments:
-        assert fragment in line, (fragment, line)
-    return line
 
 
 def _docs(out: Path) -> dict[str, dict[str, object]]:
@@ -68,7 +59,7 @@ def test_non_utf8_file_name_stops_the_run_at_read_time(tmp_path: Path) -> None:
     src = _latin1_named(tmp_path)
     out = tmp_path / "out"
     run = run_cli(*clean_args(src, out))
-    _one_error(run, 1, f"in/{SHOWN}", "file name is not valid UTF-8")
+    one_error_line(run, 1, f"in/{SHOWN}", "file name is not valid UTF-8")
     assert not looks_complete(out)
 
 
@@ -94,7 +85,15 @@ def test_non_utf8_file_name_on_the_command_line_is_rejected_under_skip(tmp_path:
     # (writing it stopped the run after all the work).
     src = _latin1_named(tmp_path)
     out = tmp_path / "out"
-    args = ["clean", src / LATIN1_NAME, src / "a.txt", "--out", out, "--on-error", "skip"]
+    args: list[str | Path] = [
+        "clean",
+        src / LATIN1_NAME,
+        src / "a.txt",
+        "--out",
+        out,
+        "--on-error",
+        "skip",
+    ]
     run = run_process(*args, "--quiet", "--no-validate")
     assert run.exit_code == 0, run.output
     manifest = orjson.loads((out / "manifest.json").read_bytes())
@@ -154,7 +153,7 @@ def test_corrupt_parquet_page_names_the_file(tmp_path: Path) -> None:
     out = tmp_path / "out"
     for policy in ("fail", "skip"):
         run = run_cli(*clean_args(bad, out, "--on-error", policy))
-        _one_error(run, 1, "corrupt.parquet", "not a readable Parquet file", "corrupt data")
+        one_error_line(run, 1, "corrupt.parquet", "not a readable Parquet file", "corrupt data")
         assert not looks_complete(out)
 
 
@@ -189,7 +188,7 @@ def test_jsonl_cp1252_line_is_an_encoding_error_naming_file_and_line(tmp_path: P
     path.write_bytes(_records().encode("cp1252"))
     out = tmp_path / "out"
     run = run_cli(*clean_args(path, out))
-    _one_error(run, 1, "docs.jsonl:1:", "not valid UTF-8 (bytes e9", "iconv -f cp1252")
+    one_error_line(run, 1, "docs.jsonl:1:", "not valid UTF-8 (bytes e9", "iconv -f cp1252")
     assert "invalid JSON" not in run.output and "surrogates" not in run.output
     run = run_cli(*clean_args(path, out, "--on-error", "skip"))
     assert run.exit_code == 0, run.output
@@ -218,7 +217,7 @@ def test_utf16_jsonl_is_one_clear_error(tmp_path: Path, encoding: str) -> None:
     out = tmp_path / "out"
     for policy in ("fail", "skip"):
         run = run_cli(*clean_args(path, out, "--on-error", policy))
-        line = _one_error(run, 1, "docs.jsonl: JSONL must be UTF-8", "UTF-16")
+        line = one_error_line(run, 1, "docs.jsonl: JSONL must be UTF-8", "UTF-16")
         assert "docs.jsonl:1" not in line  # the file, not one error per line
         assert not looks_complete(out)
 
@@ -279,7 +278,7 @@ def test_unreadable_file_named_on_the_command_line_follows_on_error(shared_dir: 
     files = [src / "a.txt", secret]
     out = shared_dir / "out"
     run = _run_unprivileged(prefix, *clean_args(files, out, "--rules", str(RULES)))
-    _one_error(run, 1, "b.txt", "permission denied")
+    one_error_line(run, 1, "b.txt", "permission denied")
     assert not looks_complete(out)
     run = _run_unprivileged(
         prefix, *clean_args(files, out, "--on-error", "skip", "--rules", str(RULES))
