@@ -8,6 +8,7 @@ not by the corpus.
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -36,17 +37,26 @@ from dedup.report.data import (
 from dedup.report.documents import (
     MAX_DOC_LINES,
     MAX_LINE_CHARS,
+    badness,
     document_details,
     pick_sample,
 )
 
-# Bounds that keep the page small on large runs (documented in docs/report.md).
+# Bounds that keep the page small on large runs (documented in docs/report.md). Every list
+# that grows with the corpus has one, and the page says how many were left out; the counts
+# (per reason, per rule, per status, per cluster) always cover the whole run.
 EXAMPLES_PER_RULE: Final = 3
 MAX_FINDINGS: Final = 1_000
 MAX_CLUSTERS: Final = 500
+MAX_CLUSTER_MEMBERS: Final = 50  # members listed per cluster
+MAX_CLUSTER_ROWS: Final = 5_000  # member rows across the clusters table
 MAX_BOILERPLATE: Final = 500
-MAX_ROWS: Final = 100_000  # documents in the searchable id list
+# Documents in the searchable id list: ~200 bytes each, so 10,000 are ~2 MB (100,000 made
+# a 21 MB page that took Chromium 28 s to open).
+MAX_ROWS: Final = 10_000
 MAX_RULE_BARS: Final = 25
+MAX_INPUTS: Final = 20  # inputs named in the verdict (a shell glob can pass thousands)
+MAX_NOTES: Final = 100  # validation notes
 
 # Removal reasons whose ``detail`` is a rule id (the others name a twin "doc_id:line").
 _RULE_REASONS: Final = (REASON_RULE, REASON_EMPTY)
@@ -92,8 +102,8 @@ def _first_pass(out_dir: Path) -> _Counts:
         if reason in _RULE_REASONS:  # detail is a rule id
             counts.removed_by_detail[detail] += 1
             if len(counts.examples[detail]) < EXAMPLES_PER_RULE:
-                where = f"{doc_id}:{as_str(rec.get('line'))}"
-                counts.examples[detail].append(Example(where, text[:MAX_LINE_CHARS]))
+                line = as_str(rec.get("line"))
+                counts.examples[detail].append(Example(doc_id, line, text[:MAX_LINE_CHARS]))
     for rec in load.iter_jsonl(out_dir / load.EDITS):
         doc_id = as_str(rec.get("doc_id"))
         _doc_stats(counts, doc_id)[2] += 1
@@ -103,10 +113,10 @@ def _first_pass(out_dir: Path) -> _Counts:
                 continue
             counts.edited_by_rule[rule] += 1
             if len(counts.examples[rule]) < EXAMPLES_PER_RULE:
-                where = f"{doc_id}:{as_str(rec.get('line'))}"
                 counts.examples[rule].append(
                     Example(
-                        where,
+                        doc_id,
+                        as_str(rec.get("line")),
                         as_str(rec.get("before"))[:MAX_LINE_CHARS],
                         as_str(rec.get("after"))[:MAX_LINE_CHARS],
                     )
@@ -208,34 +218,60 @@ def _findings(validation: dict[str, Any] | None) -> tuple[list[FindingRow], int]
     return rows, len(raw)
 
 
-def _clusters(out_dir: Path) -> tuple[list[ClusterRow], int]:
+def _clusters(out_dir: Path) -> tuple[list[ClusterRow], int, int]:
+    """The first clusters of clusters.jsonl with their first members; the clusters and
+    their members are counted in full. The table stops at :data:`MAX_CLUSTERS` clusters or
+    :data:`MAX_CLUSTER_ROWS` member rows (the first cluster is always shown)."""
     rows: list[ClusterRow] = []
-    total = 0
+    total = members_total = shown = 0
+    full = False
     for rec in load.iter_jsonl(out_dir / load.CLUSTERS):
         total += 1
-        if len(rows) >= MAX_CLUSTERS:
-            continue
+        raw = rec.get("members")
+        raw = [m for m in raw if isinstance(m, dict)] if isinstance(raw, list) else []
+        members_total += len(raw)
         members = [
             (as_str(m.get("doc_id")), as_sim(m.get("similarity")))
-            for m in rec.get("members") or []
-            if isinstance(m, dict)
+            for m in raw[:MAX_CLUSTER_MEMBERS]
         ]
-        rows.append(ClusterRow(as_str(rec.get("canonical")), members))
-    return rows, total
+        full = (
+            full
+            or len(rows) >= MAX_CLUSTERS
+            or bool(rows and shown + len(members) > MAX_CLUSTER_ROWS)
+        )
+        if full:
+            continue  # in file order: stop rather than skip ahead
+        shown += len(members)
+        rows.append(ClusterRow(as_str(rec.get("canonical")), members, len(raw)))
+    return rows, total, members_total
 
 
 def _boilerplate(out_dir: Path) -> tuple[list[BoilerplateRow], int]:
-    rows = [
-        BoilerplateRow(
-            as_str(rec.get("text"))[:MAX_LINE_CHARS],
-            as_str(rec.get("representative")),
-            as_int(rec.get("documents")),
-            as_int(rec.get("paragraphs")),
-        )
-        for rec in load.iter_jsonl(out_dir / load.BOILERPLATE)
-    ]
-    rows.sort(key=lambda r: (-r.documents, -r.paragraphs))
-    return rows[:MAX_BOILERPLATE], len(rows)
+    total = 0
+
+    def groups() -> Iterable[BoilerplateRow]:
+        nonlocal total
+        for rec in load.iter_jsonl(out_dir / load.BOILERPLATE):
+            total += 1
+            yield BoilerplateRow(
+                as_str(rec.get("text"))[:MAX_LINE_CHARS],
+                as_str(rec.get("representative")),
+                as_int(rec.get("documents")),
+                as_int(rec.get("paragraphs")),
+            )
+
+    # The most widespread first (file order breaks ties), holding only those in memory.
+    rows = heapq.nsmallest(MAX_BOILERPLATE, groups(), key=lambda r: (-r.documents, -r.paragraphs))
+    return rows, total
+
+
+def _listed(rows: list[DocRow]) -> list[DocRow]:
+    """The documents of the searchable id list, in input order: all of them up to
+    :data:`MAX_ROWS`; beyond, the detailed ones, then the worst (as the detail sample)."""
+    if len(rows) <= MAX_ROWS:
+        return rows
+    picked = heapq.nlargest(MAX_ROWS, rows, key=lambda r: (r.in_sample, *badness(r)))
+    return sorted(picked, key=lambda r: r.index)
 
 
 def _mismatches(counts: dict[str, Any], rows: list[DocRow], c: _Counts) -> list[str]:
@@ -278,6 +314,7 @@ def _verdict(
     )
     total = (manifest.get("timings") or {}).get("total")
     command = manifest.get("command")
+    command = " ".join(map(str, command)) if isinstance(command, list) else as_str(command)
     inputs = [as_str(i.get("path")) for i in manifest.get("inputs") or [] if isinstance(i, dict)]
     return Verdict(
         status=status,
@@ -294,10 +331,12 @@ def _verdict(
         runtime_s=float(total) if isinstance(total, int | float) else None,
         version=as_str(manifest.get("version")),
         created=as_str(manifest.get("created")),
-        command=" ".join(map(str, command)) if isinstance(command, list) else as_str(command),
+        command=command[:MAX_LINE_CHARS],
+        command_cut=max(0, len(command) - MAX_LINE_CHARS),
         packs=packs,
         parameters_json=json.dumps(manifest.get("parameters") or {}, indent=2, sort_keys=True),
-        inputs=inputs,
+        inputs=inputs[:MAX_INPUTS],
+        inputs_total=len(inputs),
         mismatches=_mismatches(counts, rows, c),
     )
 
@@ -317,7 +356,7 @@ def build_report_data(out_dir: Path, *, sample_limit: int = 200) -> ReportData:
     details = document_details(out_dir, sample)
     packs, rules = _rules(manifest, counts)
     findings, findings_total = _findings(validation)
-    clusters, clusters_total = _clusters(out_dir)
+    clusters, clusters_total, cluster_members_total = _clusters(out_dir)
     boilerplate, boilerplate_total = _boilerplate(out_dir)
 
     by_reason = (manifest.get("counts") or {}).get("removed_by_reason") or dict(counts.by_reason)
@@ -330,12 +369,13 @@ def build_report_data(out_dir: Path, *, sample_limit: int = 200) -> ReportData:
     if len(fired) > MAX_RULE_BARS:
         rest = fired[MAX_RULE_BARS:]
         rule_items.append((f"{len(rest)} more rules", sum(r.hits for r in rest), "cat-other"))
-    ranked = sorted(rows, key=lambda r: (-r.removed, -r.removed_chars, -r.edited, r.index))
+    notes = [as_str(n) for n in (validation or {}).get("notes") or []]
     return ReportData(
         verdict=_verdict(manifest, validation, packs, rows, counts),
         findings=findings,
         findings_total=findings_total,
-        validation_notes=[as_str(n) for n in (validation or {}).get("notes") or []],
+        validation_notes=notes[:MAX_NOTES],
+        validation_notes_total=len(notes),
         reasons=reasons,
         reason_chart=bar_chart(
             "Removed paragraphs by reason", [(r.reason, r.count, r.css) for r in reasons]
@@ -345,10 +385,11 @@ def build_report_data(out_dir: Path, *, sample_limit: int = 200) -> ReportData:
         dead_rules=[r for r in rules if not r.hits],
         clusters=clusters,
         clusters_total=clusters_total,
+        cluster_members_total=cluster_members_total,
         boilerplate=boilerplate,
         boilerplate_total=boilerplate_total,
         details=details,
-        rows=rows if len(rows) <= MAX_ROWS else sorted(ranked[:MAX_ROWS], key=lambda r: r.index),
+        rows=_listed(rows),
         rows_total=len(rows),
         sample_limit=sample_limit,
         sample_order=order,
@@ -361,7 +402,11 @@ def build_report_data(out_dir: Path, *, sample_limit: int = 200) -> ReportData:
             "max_detail_lines": documents.MAX_DETAIL_LINES,
             "max_findings": MAX_FINDINGS,
             "max_clusters": MAX_CLUSTERS,
+            "max_cluster_members": MAX_CLUSTER_MEMBERS,
+            "max_cluster_rows": MAX_CLUSTER_ROWS,
             "max_boilerplate": MAX_BOILERPLATE,
             "max_rows": MAX_ROWS,
+            "max_inputs": MAX_INPUTS,
+            "max_notes": MAX_NOTES,
         },
     )

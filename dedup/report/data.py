@@ -27,7 +27,8 @@ def css_for(category: str) -> str:
 
 @dataclass(slots=True)
 class Example:
-    where: str  # "doc_id:line"
+    doc_id: str
+    line: str
     text: str
     after: str | None = None  # for in-line edits
 
@@ -104,6 +105,8 @@ class Verdict:
     parameters_json: str
     inputs: list[str]
     mismatches: list[str]
+    command_cut: int = 0  # characters left off a very long command line
+    inputs_total: int = 0  # inputs in the manifest (``inputs`` holds the first few)
 
     @property
     def paragraph_share(self) -> float:
@@ -128,7 +131,12 @@ class FindingRow:
 @dataclass(slots=True)
 class ClusterRow:
     canonical: str
-    members: list[tuple[str, float | None]]
+    members: list[tuple[str, float | None]]  # the first few, in clusters.jsonl order
+    members_total: int = 0
+
+    @property
+    def members_cut(self) -> int:
+        return max(0, self.members_total - len(self.members))
 
 
 @dataclass(slots=True)
@@ -186,6 +194,7 @@ class ReportData:
     findings: list[FindingRow]
     findings_total: int
     validation_notes: list[str]
+    validation_notes_total: int
     reasons: list[ReasonRow]
     reason_chart: BarChart
     rule_chart: BarChart
@@ -193,6 +202,7 @@ class ReportData:
     dead_rules: list[RuleRow]
     clusters: list[ClusterRow]
     clusters_total: int
+    cluster_members_total: int  # documents in all clusters (members, canonicals excluded)
     boilerplate: list[BoilerplateRow]
     boilerplate_total: int
     details: list[DocDetail]

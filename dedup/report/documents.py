@@ -25,16 +25,16 @@ MAX_DOC_LINES: Final = 1_000  # lines shown per sampled document
 MAX_DETAIL_LINES: Final = 25_000
 
 
+def badness(row: DocRow) -> tuple[int, int, bool, int, int]:
+    """Sort key, larger is worse: removals matter most, then whole-document verdicts, then
+    in-line edits (many are trivial whitespace fixes); input order breaks ties."""
+    return (row.removed, row.removed_chars, row.status != "kept", row.edited, -row.index)
+
+
 def pick_sample(rows: list[DocRow], limit: int) -> tuple[list[DocRow], str]:
     """All documents in input order if they fit; otherwise the worst ``limit`` first."""
     if len(rows) <= limit:
         return list(rows), "input"
-
-    def badness(row: DocRow) -> tuple[int, int, bool, int, int]:
-        # Removals matter most, then whole-document verdicts, then in-line edits (many
-        # are trivial whitespace fixes); input order breaks ties.
-        return (row.removed, row.removed_chars, row.status != "kept", row.edited, -row.index)
-
     return sorted(rows, key=badness, reverse=True)[:limit], "worst"
 
 

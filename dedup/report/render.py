@@ -20,6 +20,7 @@ from dedup.errors import OutputError
 from dedup.io.atomic import atomic_open
 from dedup.io.writers import check_report_location
 from dedup.report.build import build_report_data
+from dedup.report.visible import finalize
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=finalize,  # control and bidi formatting characters from the data, visible
     )
     env.filters["num"] = lambda n: f"{n:,}"
     env.filters["pct"] = lambda x: f"{x:.1f}%"

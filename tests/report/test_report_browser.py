@@ -258,3 +258,45 @@ def test_seeds_report_in_chromium(browser: Any, seeds_run: tuple[Path, Path]) ->
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
     finally:
         report.context.close()
+
+
+# Left edges of the first and the last character of ``text`` where it occurs in a text node
+# under the first element matching ``selector``: in reading order the first is left of the
+# last; text reversed by a bidi override shows the opposite.
+_EDGES = """([selector, text]) => {
+  const root = document.querySelector(selector);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const i = node.data.indexOf(text);
+    if (i < 0) continue;
+    const range = document.createRange();
+    const left = (at) => { range.setStart(node, at); range.setEnd(node, at + 1);
+                           return range.getBoundingClientRect().left; };
+    return [left(i), left(i + text.length - 1)];
+  }
+  return null;
+}"""
+
+
+def test_bidi_controls_in_ids_cannot_reverse_the_page(
+    browser: Any, hostile_run_dir: Path, tmp_path: Path
+) -> None:
+    """An id ending in PDI + RLO (``hostile_run_dir``) once turned the rule example after it
+    into "ni goL" and a twin badge's similarity into "00.1"."""
+    report = Page(browser, render_report(hostile_run_dir, tmp_path / "report.html"))
+    try:
+        page = report.page
+        assert report.console_errors == [] and report.page_errors == []
+        example = page.evaluate(_EDGES, ['tr[data-rule="hanoitimes/login"] .example', "Log in"])
+        assert example is not None and example[0] < example[1], example
+        badge = page.evaluate(_EDGES, ['.line[data-cat="repeated"] .badge', "1.00"])
+        assert badge is not None and badge[0] < badge[1], badge
+        # The id itself is shown with its controls written out, in the heading and the list.
+        heading = page.inner_text('[data-testid="doc"] h3')
+        assert heading == "hanoi-culture\\u2069\\u202e"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator('tr[data-rule="hanoitimes/login"]').screenshot(
+            path=str(ARTIFACTS / "report-bidi-rule.png")
+        )
+    finally:
+        report.context.close()
