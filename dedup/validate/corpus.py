@@ -210,11 +210,9 @@ def repeated_pairs(
     norms: Sequence[str], threshold: float, min_chars: int, min_words: int = 0
 ) -> list[RepeatPair]:
     """The repeats among one document's normalised paragraphs: each later exact copy with
-    its first occurrence, then near repeats (rapidfuzz ratio >= ``threshold`` < 1)."""
-    import numpy as np
-    from rapidfuzz import fuzz, process
-
-    from dedup.neardup.verification import same_numbers
+    its first occurrence, then near repeats (rapidfuzz ratio >= ``threshold`` < 1; see
+    :mod:`dedup.validate.repeats`)."""
+    from dedup.validate.repeats import near_repeats
 
     pairs: list[RepeatPair] = []
     first: dict[str, int] = {}
@@ -234,21 +232,8 @@ def repeated_pairs(
         for k, n in enumerate(norms)
         if n and len(n) >= min_chars and word_count(n) >= min_words and k not in repeated
     ]
-    if len(idx) < 2:
-        return pairs
-    texts = [norms[k] for k in idx]
-    scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold * 100)
-    # Pairs (a, b), a < b, over the cutoff, in the order "each b, its earliest a": numpy
-    # finds the few of them instead of a Python loop over every pair (~0.6 s at 100 MB).
-    hits = np.argwhere(np.triu(scores, k=1) > 0)
-    flagged: set[int] = set()
-    for a, b in hits[np.lexsort((hits[:, 0], hits[:, 1]))].tolist():
-        if idx[b] in flagged:
-            continue  # b already reported as a repeat of an earlier a
-        x, y = norms[idx[a]], norms[idx[b]]
-        if idx[a] not in flagged and x != y and same_numbers(x, y):
-            flagged.add(idx[b])
-            pairs.append((idx[a], idx[b], float(scores[a][b]) / 100))
+    near = near_repeats([norms[k] for k in idx], threshold)
+    pairs.extend((idx[a], idx[b], sim) for a, b, sim in near)
     return pairs
 
 

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # Order in which findings are listed: by table, then file line, then check name.
-_SCHEMA_ORDER = {"manifest.json": 0, "documents.jsonl": 1, "removed.jsonl": 2}
+_SCHEMA_ORDER = {"manifest.json": 0, "documents.jsonl": 1, "removed.jsonl": 2, "edits.jsonl": 3}
 
 
 @dataclass(frozen=True, slots=True)

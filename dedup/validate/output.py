@@ -19,7 +19,12 @@ from dedup.manifest import FORMAT_VERSION, manifest_problem
 from dedup.validate.corpus import RuleMatcher
 from dedup.validate.findings import ValidationResult
 from dedup.validate.neardups import NearDupFinder
-from dedup.validate.tables import DOCUMENT_COLUMNS, REMOVAL_COLUMNS, validate_tables
+from dedup.validate.tables import (
+    DOCUMENT_COLUMNS,
+    EDIT_COLUMNS,
+    REMOVAL_COLUMNS,
+    validate_tables,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,13 +115,27 @@ def validate_output(
     ruleset: RuleMatcher | None = None,
     neardup: NearDupFinder | None = None,
 ) -> ValidationResult:
-    """Validate an existing output folder; raises OutputFormatError if it is not one."""
+    """Validate an existing output folder; raises OutputFormatError if it is not one.
+
+    Besides the records' checks, the folder's (:mod:`dedup.validate.folder`): files
+    unchanged since the run, cleaned texts as recorded, counts as in the manifest.
+    """
+    from dedup.validate.findings import Finding
+    from dedup.validate.folder import check_folder_files
+
     out_dir = Path(out_dir)
-    check_folder(out_dir)
+    manifest = check_folder(out_dir)
     documents = load_frame(out_dir / "documents.jsonl", DOCUMENT_COLUMNS)
     removals = load_frame(out_dir / "removed.jsonl", REMOVAL_COLUMNS)
-    read_jsonl(out_dir / "edits.jsonl")  # parse only: a corrupt file is a format error
-    return validate_tables(documents, removals, config, ruleset=ruleset, neardup=neardup)
+    edits = load_frame(out_dir / "edits.jsonl", EDIT_COLUMNS)
+    result = validate_tables(
+        documents, removals, config, ruleset=ruleset, neardup=neardup, edits=edits
+    )
+    findings, notes = check_folder_files(out_dir, manifest, documents, len(removals))
+    result.findings.extend(findings)
+    result.findings.sort(key=Finding.sort_key)
+    result.notes.extend(notes)
+    return result
 
 
 def write_validation(out_dir: Path, result: ValidationResult) -> Path:

@@ -56,6 +56,27 @@ def _finder_message(find: Callable[[Any], str | None]) -> MessageFn:
     return lambda rec, col: find(rec.get(col or "")) or "invalid value"
 
 
+def _distinct_ints(values: list[Any]) -> bool:
+    ints = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    return len(set(ints)) == len(ints)
+
+
+def _missing(value: Any) -> bool:
+    """A field the record lacks: pandas fills it with NaN, a value JSON cannot hold."""
+    return isinstance(value, float) and value != value
+
+
+def _shown(rec: Record, key: str) -> str:
+    """A field's value for a message: its repr, or "missing" (not "nan")."""
+    value = rec.get(key)
+    return "missing" if _missing(value) else repr(value)
+
+
+def _present(key: str, message: MessageFn) -> MessageFn:
+    """``message``, or "KEY is missing" for a record that lacks the field."""
+    return lambda rec, col: f"{key} is missing" if _missing(rec.get(key)) else message(rec, col)
+
+
 def documents_schema(cfg: ValidationConfig, kept_ids: frozenset[str]) -> TableSchema:
     """All documents: ids, source, status and the duplicate_of link."""
 
@@ -117,6 +138,18 @@ def documents_schema(cfg: ValidationConfig, kept_ids: frozenset[str]) -> TableSc
             # a missing target is duplicate_of_consistent's finding, not this one
             return ~is_dup | ~has_target | points_to_kept | in_index  # type: ignore[return-value]
 
+        @pa.dataframe_check(name="lines_unique")
+        def _lines_unique(cls, df: pd.DataFrame) -> Series[bool]:
+            # a raw line is kept once; for kept documents lines_match_paragraphs says it
+            if not _has(df, "lines"):
+                return _all_true(df)  # type: ignore[return-value]
+            status = df["status"] if "status" in df.columns else pd.Series(None, index=df.index)
+            ok = [
+                st == "kept" or not isinstance(lines, list) or _distinct_ints(lines)
+                for st, lines in zip(status, df["lines"], strict=True)
+            ]
+            return pd.Series(ok, index=df.index, dtype=bool)  # type: ignore[return-value]
+
         @pa.dataframe_check(name="duplicate_scope_consistent")
         def _duplicate_scope_consistent(cls, df: pd.DataFrame) -> Series[bool]:
             # "run" or "index" for duplicates, null otherwise; absent in older folders
@@ -129,29 +162,30 @@ def documents_schema(cfg: ValidationConfig, kept_ids: frozenset[str]) -> TableSc
             return (is_dup & (allowed | null)) | (~is_dup & null)  # type: ignore[return-value]
 
     messages: dict[str, MessageFn] = {
-        "doc_id_not_empty": lambda r, c: (
-            f"doc_id must be a non-empty string, got {r.get('doc_id')!r}"
+        "doc_id_not_empty": _present(
+            "doc_id", lambda r, c: f"doc_id must be a non-empty string, got {r.get('doc_id')!r}"
         ),
         "doc_id_unique": lambda r, c: f"doc_id {r.get('doc_id')!r} appears on an earlier line",
-        "source_not_empty": lambda r, c: (
-            f"source must be a non-empty string, got {r.get('source')!r}"
+        "source_not_empty": _present(
+            "source", lambda r, c: f"source must be a non-empty string, got {r.get('source')!r}"
         ),
-        "status_allowed": lambda r, c: (
-            f"status {r.get('status')!r} is not one of {', '.join(STATUSES)}"
+        "status_allowed": _present(
+            "status", lambda r, c: f"status {r.get('status')!r} is not one of {', '.join(STATUSES)}"
         ),
         "similarity_range": lambda r, c: (
             f"similarity {r.get('similarity')!r} is not a number in [0, 1]"
         ),
         "duplicate_of_consistent": lambda r, c: (
-            f"status is {r.get('status')!r} but duplicate_of is {r.get('duplicate_of')!r}: "
+            f"status is {_shown(r, 'status')} but duplicate_of is {_shown(r, 'duplicate_of')}: "
             "duplicate_of must be set exactly when status is 'duplicate'"
         ),
         "duplicate_of_target": lambda r, c: (
             f"duplicate_of {r.get('duplicate_of')!r} is not the doc_id of a kept document"
         ),
+        "lines_unique": lambda r, c: f"lines {r.get('lines')!r} list a line number twice",
         "duplicate_scope_consistent": lambda r, c: (
-            f"status is {r.get('status')!r} but duplicate_scope is "
-            f"{r.get('duplicate_scope')!r}: it must be 'run' or 'index' for a duplicate "
+            f"status is {_shown(r, 'status')} but duplicate_scope is "
+            f"{_shown(r, 'duplicate_scope')}: it must be 'run' or 'index' for a duplicate "
             "and null otherwise"
         ),
     }
@@ -159,6 +193,7 @@ def documents_schema(cfg: ValidationConfig, kept_ids: frozenset[str]) -> TableSc
         "duplicate_of_consistent": "duplicate_of",
         "duplicate_of_target": "duplicate_of",
         "duplicate_scope_consistent": "duplicate_scope",
+        "lines_unique": "lines",
     }
     return TableSchema("documents.jsonl", Documents, messages, frame_cols)
 
@@ -245,10 +280,14 @@ def kept_documents_schema(cfg: ValidationConfig) -> TableSchema:
         return f"title has {n} characters (at most {max_title})"
 
     messages: dict[str, MessageFn] = {
-        "title_not_empty": lambda r, c: f"a kept document needs a title, got {r.get('title')!r}",
+        "title_not_empty": _present(
+            "title", lambda r, c: f"a kept document needs a title, got {r.get('title')!r}"
+        ),
         "title_one_line": lambda r, c: "title spans several lines",
         "title_max_chars": title_len,
-        "text_is_string": lambda r, c: f"text must be a string, got {type(r.get('text')).__name__}",
+        "text_is_string": _present(
+            "text", lambda r, c: f"text must be a string, got {type(r.get('text')).__name__}"
+        ),
         "text_min_words": lambda r, c: (
             f"body has {tc.word_count(r.get('text'))} words (at least {min_words})"
         ),
@@ -261,7 +300,7 @@ def kept_documents_schema(cfg: ValidationConfig) -> TableSchema:
         "no_trailing_spaces": _finder_message(tc.find_trailing),
         "no_blank_runs": _finder_message(tc.find_blank_run),
         "lines_match_paragraphs": lambda r, c: (
-            f"lines {r.get('lines')!r} must be increasing line numbers >= 1, "
+            f"lines {_shown(r, 'lines')} must be increasing line numbers >= 1, "
             f"one for the title and one per body paragraph "
             f"({1 + len(tc.body_paragraphs(r.get('text')))})"
         ),
@@ -320,13 +359,15 @@ def removals_schema(
         def _line_unique(cls, df: pd.DataFrame) -> Series[bool]:
             if not _has(df, "doc_id", "line"):
                 return _all_true(df)  # type: ignore[return-value]
+            # a missing line is line_positive's finding, however often
+            missing = df["line"].map(tc.is_null).astype(bool)
             try:
                 # factorised column by column: no key string per row (+100 MB of peak
                 # memory at 395,000 removals)
-                return ~df.duplicated(subset=["doc_id", "line"], keep="first")  # type: ignore[return-value]
+                return ~df.duplicated(subset=["doc_id", "line"], keep="first") | missing  # type: ignore[return-value]
             except TypeError:  # an unhashable value (a list for a line): compare as text
                 keys = df["doc_id"].astype(str) + "\x00" + df["line"].astype(str)
-                return ~keys.duplicated(keep="first")  # type: ignore[return-value]
+                return ~keys.duplicated(keep="first") | missing  # type: ignore[return-value]
 
         @pa.dataframe_check(name="line_not_kept")
         def _line_not_kept(cls, df: pd.DataFrame) -> Series[bool]:
@@ -341,20 +382,24 @@ def removals_schema(
             return pd.Series(ok, index=df.index, dtype=bool)  # type: ignore[return-value]
 
     messages: dict[str, MessageFn] = {
-        "doc_id_exists": lambda r, c: f"doc_id {r.get('doc_id')!r} is not in documents.jsonl",
-        "line_positive": lambda r, c: f"line must be an integer >= 1, got {r.get('line')!r}",
-        "reason_allowed": lambda r, c: (
-            f"reason {r.get('reason')!r} is not one of {', '.join(REASONS)}"
+        "doc_id_exists": _present(
+            "doc_id", lambda r, c: f"doc_id {r.get('doc_id')!r} is not in documents.jsonl"
         ),
-        "detail_present": lambda r, c: (
-            f"detail must name the rule or the twin, got {r.get('detail')!r}"
+        "line_positive": _present(
+            "line", lambda r, c: f"line must be an integer >= 1, got {r.get('line')!r}"
+        ),
+        "reason_allowed": _present(
+            "reason", lambda r, c: f"reason {r.get('reason')!r} is not one of {', '.join(REASONS)}"
+        ),
+        "detail_present": _present(
+            "detail", lambda r, c: f"detail must name the rule or the twin, got {r.get('detail')!r}"
         ),
         "similarity_range": lambda r, c: (
             f"similarity {r.get('similarity')!r} is not a number in [0, 1]"
         ),
         "similarity_missing": lambda r, c: f"reason {r.get('reason')!r} needs a similarity",
         "line_unique_per_doc": lambda r, c: (
-            f"line {r.get('line')!r} of {r.get('doc_id')!r} is removed twice"
+            f"line {_shown(r, 'line')} of {_shown(r, 'doc_id')} is removed twice"
         ),
         "line_not_kept": lambda r, c: (
             f"line {r.get('line')!r} is both removed and kept (listed in the document's lines)"
@@ -366,3 +411,68 @@ def removals_schema(
         "line_not_kept": "line",
     }
     return TableSchema("removed.jsonl", Removals, messages, frame_cols)
+
+
+def edits_schema(
+    known_ids: frozenset[str], kept_lines: Mapping[str, frozenset[int]]
+) -> TableSchema:
+    """Edited kept paragraphs (``edits.jsonl``): link to a document and one of its kept lines."""
+
+    def is_line(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+
+    class Edits(pa.DataFrameModel):
+        doc_id: Series[Any] = pa.Field(nullable=True)
+        line: Series[Any] = pa.Field(nullable=True)
+
+        class Config:
+            strict = False
+            coerce = False
+
+        @pa.check("doc_id", name="doc_id_exists", ignore_na=False)
+        def _doc_id_exists(cls, s: Series[Any]) -> Series[bool]:
+            return _elementwise(s, lambda v: isinstance(v, str) and v in known_ids)  # type: ignore[return-value]
+
+        @pa.check("line", name="line_positive", ignore_na=False)
+        def _line_positive(cls, s: Series[Any]) -> Series[bool]:
+            return _elementwise(s, is_line)  # type: ignore[return-value]
+
+        @pa.dataframe_check(name="line_unique_per_doc")
+        def _line_unique(cls, df: pd.DataFrame) -> Series[bool]:
+            if not _has(df, "doc_id", "line"):
+                return _all_true(df)  # type: ignore[return-value]
+            # a line that is no line number is line_positive's finding
+            keys = [
+                (d, n) if isinstance(d, str) and is_line(n) else (None, i)
+                for i, (d, n) in enumerate(zip(df["doc_id"], df["line"], strict=True))
+            ]
+            return ~pd.Series(keys, index=df.index, dtype=object).duplicated(keep="first")  # type: ignore[return-value]
+
+        @pa.dataframe_check(name="line_kept")
+        def _line_kept(cls, df: pd.DataFrame) -> Series[bool]:
+            # an edit changes a kept line (restore puts its raw form back at that line)
+            if not _has(df, "doc_id", "line"):
+                return _all_true(df)  # type: ignore[return-value]
+            ok = [
+                d not in known_ids or not is_line(n) or n in kept_lines.get(d, _NO_LINES)
+                for d, n in zip(df["doc_id"], df["line"], strict=True)
+            ]
+            return pd.Series(ok, index=df.index, dtype=bool)  # type: ignore[return-value]
+
+    messages: dict[str, MessageFn] = {
+        "doc_id_exists": _present(
+            "doc_id", lambda r, c: f"doc_id {r.get('doc_id')!r} is not in documents.jsonl"
+        ),
+        "line_positive": _present(
+            "line", lambda r, c: f"line must be an integer >= 1, got {r.get('line')!r}"
+        ),
+        "line_unique_per_doc": lambda r, c: (
+            f"line {r.get('line')!r} of {r.get('doc_id')!r} is edited twice"
+        ),
+        "line_kept": lambda r, c: (
+            f"line {r.get('line')!r} is not one of the document's kept lines "
+            "(its lines in documents.jsonl)"
+        ),
+    }
+    frame_cols = {"line_unique_per_doc": "line", "line_kept": "line"}
+    return TableSchema("edits.jsonl", Edits, messages, frame_cols)

@@ -48,6 +48,7 @@ DOCUMENT_COLUMNS = (
     "reject_reason",
 )
 REMOVAL_COLUMNS = ("doc_id", "line", "text", "reason", "detail", "similarity")
+EDIT_COLUMNS = ("doc_id", "line", "rule", "before", "after")
 
 
 def validate_tables(
@@ -58,12 +59,14 @@ def validate_tables(
     neardup: NearDupFinder | None = None,
     *,
     memory: InMemory | None = None,
+    edits: pd.DataFrame | None = None,
 ) -> ValidationResult:
     """Run every check on the documents and removals tables; collect all findings.
 
     ``ruleset`` enables the rule-leftover check (skipped with a note when None);
     ``neardup`` replaces the built-in near-duplicate finder. ``memory``: the documents
     the records were made from (``dedup clean``), used only where they match the records.
+    ``edits``: the edits table, checked when given (``dedup validate DIR``).
     """
     from dedup.validate import schemas
 
@@ -89,6 +92,8 @@ def validate_tables(
     kept_frame = docs.loc[kept_mask]
     _run(schemas.kept_documents_schema(cfg), kept_frame, result.findings)
     _run(schemas.removals_schema(cfg, known_ids, kept_lines), rems, result.findings)
+    if edits is not None:
+        _run(schemas.edits_schema(known_ids, kept_lines), _prepared(edits), result.findings)
 
     kept = _kept_docs(kept_frame, memory)
     result.findings.extend(check_repeated_paragraphs(kept, *repeat_params(config)))
