@@ -24,18 +24,17 @@ from dedup.errors import OutputError
 from dedup.io.atomic import CREATE_NEW, atomic_open, make_temp_folder, write_bytes_atomic
 from dedup.model import Document
 
+# The output folder's names (docs/architecture.md); the report and validation read them.
 MANIFEST = "manifest.json"
-# Every name a run writes in the output folder (docs/architecture.md): what it may replace.
-OUTPUT_FILES = (
-    MANIFEST,
-    "documents.jsonl",
-    "removed.jsonl",
-    "edits.jsonl",
-    "clusters.jsonl",
-    "boilerplate.jsonl",
-    "validation.json",
-)
+DOCUMENTS = "documents.jsonl"
+REMOVED = "removed.jsonl"
+EDITS = "edits.jsonl"
+CLUSTERS = "clusters.jsonl"
+BOILERPLATE = "boilerplate.jsonl"
+VALIDATION = "validation.json"
 TEXT_DIR = "text"
+# Every file a run writes: what it may replace.
+OUTPUT_FILES = (MANIFEST, DOCUMENTS, REMOVED, EDITS, CLUSTERS, BOILERPLATE, VALIDATION)
 # Held (flock) for a whole run: a second run into the same folder stops at once instead of
 # interleaving its files with the first one's (its manifest would describe the other run).
 LOCK = ".dedup.lock"
@@ -128,7 +127,7 @@ def prepare_output_dir(out_dir: Path) -> None:
     as its ``text`` would be replaced whole."""
     text = out_dir / TEXT_DIR
     if (text.exists() or text.is_symlink()) and not any(
-        (out_dir / name).exists() for name in (MANIFEST, "documents.jsonl")
+        (out_dir / name).exists() for name in (MANIFEST, DOCUMENTS)
     ):
         raise OutputError(
             "the output folder holds a text/ that no dedup run wrote (no manifest.json or "
@@ -201,15 +200,20 @@ def write_json(path: Path, obj: Any) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_text(paragraphs: Iterable[str]) -> str:
+    """A ``text/`` file: title, blank line, paragraphs separated by blank lines, final
+    newline."""
+    return "\n\n".join(paragraphs) + "\n"
+
+
 def document_file_text(doc: Document) -> str:
-    """Title, blank line, paragraphs separated by blank lines, final newline."""
-    return "\n\n".join(p.text for p in doc.kept_paragraphs()) + "\n"
+    return file_text(p.text for p in doc.kept_paragraphs())
 
 
 def write_text_tree(out_dir: Path, documents: Iterable[Document]) -> int:
     """Build ``text/`` beside the old one, then swap it in. Returns files written."""
-    final = out_dir / "text"
-    staging = make_temp_folder(out_dir, "text")
+    final = out_dir / TEXT_DIR
+    staging = make_temp_folder(out_dir, TEXT_DIR)
     written = 0
     made: set[str] = {str(staging)}
     try:

@@ -16,17 +16,17 @@ import orjson
 
 from dedup.errors import InputError
 from dedup.io.jsonl import iter_jsonl as iter_jsonl_records
+from dedup.io.writers import BOILERPLATE as BOILERPLATE
+from dedup.io.writers import CLUSTERS as CLUSTERS
+from dedup.io.writers import DOCUMENTS as DOCUMENTS
+from dedup.io.writers import EDITS as EDITS
+from dedup.io.writers import MANIFEST as MANIFEST
+from dedup.io.writers import REMOVED as REMOVED
+from dedup.io.writers import VALIDATION as VALIDATION
 from dedup.manifest import FORMAT_VERSION, manifest_problem
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "manifest.json"
-DOCUMENTS = "documents.jsonl"
-REMOVED = "removed.jsonl"
-EDITS = "edits.jsonl"
-CLUSTERS = "clusters.jsonl"
-BOILERPLATE = "boilerplate.jsonl"
-VALIDATION = "validation.json"
 SUPPORTED_FORMAT = FORMAT_VERSION  # the format dedup clean writes (dedup.manifest)
 
 

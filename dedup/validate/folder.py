@@ -17,17 +17,16 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dedup.errors import OutputError
+from dedup.io.writers import DOCUMENTS, MANIFEST, TEXT_DIR, VALIDATION, file_text, safe_relative
 from dedup.validate.findings import Finding
 from dedup.validate.tables import _row
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MANIFEST = "manifest.json"
-DOCUMENTS = "documents.jsonl"
-TEXT_DIR = "text"
 # Rewritten by every `dedup validate`: its recorded sha256 describes the run's validation.
-REWRITTEN = ("validation.json",)
+REWRITTEN = (VALIDATION,)
 
 
 def check_folder_files(
@@ -80,28 +79,22 @@ def _plain_name(name: str) -> bool:
 
 
 def _sha256(path: Path) -> str | None:
-    digest = hashlib.sha256()
     try:
         with path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
+            return hashlib.file_digest(fh, "sha256").hexdigest()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
-    return digest.hexdigest()
 
 
 def document_text(title: str, text: str) -> str:
-    """What ``dedup.io.writers.document_file_text`` writes for a record's title and text:
-    the kept paragraphs separated by blank lines, then a newline."""
-    return title + ("\n\n" + text if text else "") + "\n"
+    """What the writer writes for a record's title and text (its body paragraphs already
+    joined by blank lines)."""
+    return file_text([title, text] if text else [title])
 
 
 def check_text_files(out_dir: Path, documents: pd.DataFrame) -> list[Finding]:
     """``text_file_matches``: each kept document with a ``path`` has ``text/PATH``, equal to
     its title and text; ``text_file_orphan``: no other file is under ``text/``."""
-    from dedup.errors import OutputError
-    from dedup.io.writers import safe_relative
-
     findings: list[Finding] = []
     if not {"status", "doc_id", "path", "title", "text"} <= set(documents.columns):
         return findings
