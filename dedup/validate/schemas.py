@@ -310,6 +310,23 @@ def kept_documents_schema(cfg: ValidationConfig) -> TableSchema:
     )
 
 
+def _is_line(v: Any) -> bool:
+    """A line number as the records write it: an int >= 1 (a bool is no number here)."""
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 1
+
+
+def _link_messages() -> dict[str, MessageFn]:
+    """Messages of the checks every line record shares (removed.jsonl, edits.jsonl)."""
+    return {
+        "doc_id_exists": _present(
+            "doc_id", lambda r, c: f"doc_id {r.get('doc_id')!r} is not in documents.jsonl"
+        ),
+        "line_positive": _present(
+            "line", lambda r, c: f"line must be an integer >= 1, got {r.get('line')!r}"
+        ),
+    }
+
+
 def removals_schema(
     cfg: ValidationConfig, known_ids: frozenset[str], kept_lines: Mapping[str, frozenset[int]]
 ) -> TableSchema:
@@ -332,9 +349,7 @@ def removals_schema(
 
         @pa.check("line", name="line_positive", ignore_na=False)
         def _line_positive(cls, s: Series[Any]) -> Series[bool]:
-            return _elementwise(  # type: ignore[return-value]
-                s, lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1
-            )
+            return _elementwise(s, _is_line)  # type: ignore[return-value]
 
         @pa.check("reason", name="reason_allowed", ignore_na=False)
         def _reason_allowed(cls, s: Series[Any]) -> Series[bool]:
@@ -382,12 +397,7 @@ def removals_schema(
             return pd.Series(ok, index=df.index, dtype=bool)  # type: ignore[return-value]
 
     messages: dict[str, MessageFn] = {
-        "doc_id_exists": _present(
-            "doc_id", lambda r, c: f"doc_id {r.get('doc_id')!r} is not in documents.jsonl"
-        ),
-        "line_positive": _present(
-            "line", lambda r, c: f"line must be an integer >= 1, got {r.get('line')!r}"
-        ),
+        **_link_messages(),
         "reason_allowed": _present(
             "reason", lambda r, c: f"reason {r.get('reason')!r} is not one of {', '.join(REASONS)}"
         ),
@@ -418,9 +428,6 @@ def edits_schema(
 ) -> TableSchema:
     """Edited kept paragraphs (``edits.jsonl``): link to a document and one of its kept lines."""
 
-    def is_line(v: Any) -> bool:
-        return isinstance(v, int) and not isinstance(v, bool) and v >= 1
-
     class Edits(pa.DataFrameModel):
         doc_id: Series[Any] = pa.Field(nullable=True)
         line: Series[Any] = pa.Field(nullable=True)
@@ -435,7 +442,7 @@ def edits_schema(
 
         @pa.check("line", name="line_positive", ignore_na=False)
         def _line_positive(cls, s: Series[Any]) -> Series[bool]:
-            return _elementwise(s, is_line)  # type: ignore[return-value]
+            return _elementwise(s, _is_line)  # type: ignore[return-value]
 
         @pa.dataframe_check(name="line_unique_per_doc")
         def _line_unique(cls, df: pd.DataFrame) -> Series[bool]:
@@ -443,7 +450,7 @@ def edits_schema(
                 return _all_true(df)  # type: ignore[return-value]
             # a line that is no line number is line_positive's finding
             keys = [
-                (d, n) if isinstance(d, str) and is_line(n) else (None, i)
+                (d, n) if isinstance(d, str) and _is_line(n) else (None, i)
                 for i, (d, n) in enumerate(zip(df["doc_id"], df["line"], strict=True))
             ]
             return ~pd.Series(keys, index=df.index, dtype=object).duplicated(keep="first")  # type: ignore[return-value]
@@ -454,18 +461,13 @@ def edits_schema(
             if not _has(df, "doc_id", "line"):
                 return _all_true(df)  # type: ignore[return-value]
             ok = [
-                d not in known_ids or not is_line(n) or n in kept_lines.get(d, _NO_LINES)
+                d not in known_ids or not _is_line(n) or n in kept_lines.get(d, _NO_LINES)
                 for d, n in zip(df["doc_id"], df["line"], strict=True)
             ]
             return pd.Series(ok, index=df.index, dtype=bool)  # type: ignore[return-value]
 
     messages: dict[str, MessageFn] = {
-        "doc_id_exists": _present(
-            "doc_id", lambda r, c: f"doc_id {r.get('doc_id')!r} is not in documents.jsonl"
-        ),
-        "line_positive": _present(
-            "line", lambda r, c: f"line must be an integer >= 1, got {r.get('line')!r}"
-        ),
+        **_link_messages(),
         "line_unique_per_doc": lambda r, c: (
             f"line {r.get('line')!r} of {r.get('doc_id')!r} is edited twice"
         ),
