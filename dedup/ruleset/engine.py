@@ -58,6 +58,10 @@ class CompiledRule:
         # The pattern a run rule finds its lines with: its block start or heading, else its
         # run line (with a heading, the run line is tested only on the lines under it).
         self._run_pattern = self._run_start or self._run_line
+        # A heading over a list of ``line`` lines (the other two forms are plain runs).
+        self.headed = self._run_start is not None and self._run_line is not None
+        # Set by the rule set: the ids of its ``drop`` rules (see :meth:`_headed_lists`).
+        self.line_rules: frozenset[str] = frozenset()
         # Tested only on the few lines after a marker, so not part of the pattern bank.
         confirm = model.confirm if isinstance(model, CutAfterRule) else None
         self._confirm = None if confirm is None else (Pattern(confirm.regex), confirm)
@@ -177,6 +181,9 @@ class CompiledRule:
             hits = [i for i in indices if test(paragraphs[i])]
             if isinstance(model, HeaderAboveRule):  # the hits are its anchors
                 self._header_above(every, paragraphs, hits, model, known)
+            elif self.headed:
+                assert isinstance(model, DropRunRule)
+                self._headed_lists(every, paragraphs, in_scope, hits, model, known)
             else:
                 assert isinstance(model, DropRunRule)
                 self._drop_run(paragraphs, in_scope, hits, model)
@@ -215,11 +222,66 @@ class CompiledRule:
             return subject(p, self.match_on) in known
         return self.line_test(p)
 
+    def _headed_lists(
+        self,
+        every: list[Paragraph],
+        kept: list[Paragraph],
+        in_scope: range,
+        hits: list[int],
+        model: DropRunRule,
+        known: frozenset[str] | None,
+    ) -> None:
+        """Remove the headed lists: a heading (``hits``, indices into ``kept``) and the
+        ``line`` lines under it among the kept lines ``in_scope``.
+
+        A heading a ``drop`` rule removed ("Trending" taken by a pack's section-name rule)
+        still heads the list right under it, as :meth:`_header_above` counts removed
+        anchors; without it the order of packs decided what a page kept. Only a line
+        rule's heading, and only a list whole in the page (heading and lines next to each
+        other): a heading inside a removed menu or page header ("Most read" among section
+        names, "Up next:" over the title) took the title and lead under it as its list
+        (measured on the 181 and unseen pages). A rerun has neither heading nor list."""
+        # The removed headings in scope (above it too when it starts at the top), found
+        # before this rule removes anything: (index in ``every``, kept lines above it).
+        removed_headings: list[tuple[int, int]] = []
+        above = 0
+        for at, p in enumerate(every):
+            if p.removal is None:
+                above += 1
+            elif (
+                (in_scope.start < above or above == in_scope.start == 0)
+                and above < in_scope.stop
+                and p.removal.reason == REASON_RULE
+                and p.removal.detail in self.line_rules
+                and self._is_anchor(p, known)
+            ):
+                removed_headings.append((at, above))
+        for run in headed_lists(kept, in_scope, hits, model.min_run, self._run_item):
+            if model.to_end and run.stop != len(kept):
+                continue
+            for i in run:
+                kept[i].remove(REASON_RULE, self.full_id)
+        for at, above in removed_headings:
+            items: list[Paragraph] = []
+            for p in every[at + 1 :]:
+                if above + len(items) >= in_scope.stop or p.removal is not None:
+                    break
+                if not self._run_item(p):
+                    break
+                items.append(p)
+            if len(items) < model.min_run:
+                continue
+            if model.to_end and above + len(items) != len(kept):
+                continue
+            for p in items:
+                p.remove(REASON_RULE, self.full_id)
+
     def anchor_texts(self, paragraphs: Sequence[Paragraph]) -> list[str]:
-        """For a ``header_above`` rule: the subjects of the lines other rules removed that
-        pass its line test (anchors it still counts); empty for other kinds. Recorded with
-        :meth:`matching_texts` so the settle after the reduce matches no line again."""
-        if not isinstance(self.model, HeaderAboveRule):
+        """For a ``header_above`` rule or a headed ``drop_run``: the subjects of the lines
+        other rules removed that pass its line test (anchors or headings it still counts);
+        empty for other kinds. Recorded with :meth:`matching_texts` so the settle after the
+        reduce matches no line again."""
+        if not (isinstance(self.model, HeaderAboveRule) or self.headed):
             return []
         return sorted(
             {
@@ -307,11 +369,9 @@ class CompiledRule:
     def _drop_run(
         self, paragraphs: list[Paragraph], indices: range, hits: list[int], model: DropRunRule
     ) -> None:
-        """Remove the runs of the rule's form (see :class:`DropRunRule`); with ``to_end``,
+        """Remove the runs of a plain run rule (see :class:`DropRunRule`); with ``to_end``,
         only a run that reaches the document's last line."""
-        if self._run_start is not None and self._run_line is not None:
-            runs = headed_lists(paragraphs, indices, hits, model.min_run, self._run_item)
-        elif self._run_line is not None:
+        if self._run_line is not None:
             runs = line_runs(paragraphs, indices, set(hits), model.min_run, self._bridges)
         else:
             runs = block_runs(hits, indices.stop, model.block_lines, model.min_blocks)

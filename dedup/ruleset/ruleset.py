@@ -152,6 +152,12 @@ class RuleSet:
         self.packs = [packs[i] for i in order]
         self.bank = PatternBank([pat for pack in self.packs for pat in _patterns(pack)])
         self._wakes = _Wakes([rule for pack in self.packs for rule in pack.rules])
+        # The rules that judge a line alone: a heading one of them removed still heads
+        # the list under it (CompiledRule._headed_lists).
+        line_rules = frozenset(r.full_id for p in self.packs for r in p.rules if r.kind == "drop")
+        for pack in self.packs:
+            for rule in pack.rules:
+                rule.line_rules = line_rules
 
     def __len__(self) -> int:
         return sum(len(p.rules) for p in self.packs)

@@ -112,6 +112,28 @@ def test_drop_run_heading_and_the_list_under_it(tmp_path: Path) -> None:
     assert removed_lines(rs.apply(doc_of("T\nRelated\nText one.\nText two.\n"))) == {}
 
 
+def test_drop_run_heading_a_line_rule_removed_still_heads_its_list(tmp_path: Path) -> None:
+    # A pack's section-name rule takes "Trending" first (packs run in order); the list
+    # under it must go all the same, and a rerun over the output removes nothing more.
+    section = "  - {id: s, kind: drop, why: w, where: {head: 3}, regex: '^[A-Z][a-z]+$'}\n"
+    box = "  - {id: r, kind: drop_run, why: w, start: '^Trending$', line: '^[^.]+$', min_run: 2}\n"
+    menu = "  - {id: m, kind: drop_run, why: w, line: '^(?:Home|News|Trending)$', min_run: 3}\n"
+    rs = pack(tmp_path, section + box)
+    page = "Trending\nMetro line opens to passengers\nLow-emission zone piloted\nText one.\n"
+    doc = rs.apply(doc_of(page))
+    assert removed_lines(doc) == {1: "t/s", 2: "t/r", 3: "t/r"}
+    cleaned = "\n".join(p.text for p in doc.kept_paragraphs())
+    assert removed_lines(rs.apply(doc_of(cleaned))) == {}
+    # Not a heading inside a removed menu run: the title and lead under the menu stay.
+    rs = pack(tmp_path, menu + box)
+    page = "Home\nTrending\nNews\nCouncil approves new schools\nThe budget passed\nText one.\n"
+    assert removed_lines(rs.apply(doc_of(page))) == {1: "t/m", 2: "t/m", 3: "t/m"}
+    # Nor a list with a removed line ("Ad", a section name here too) between them.
+    rs = pack(tmp_path, section + box)
+    page = "Trending\nAd\nCouncil approves new schools\nThe budget passed\nText.\n"
+    assert removed_lines(rs.apply(doc_of(page))) == {1: "t/s", 2: "t/s"}
+
+
 @pytest.mark.parametrize(
     ("fields", "named"),
     [
