@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from dedup.config import DedupConfig
     from dedup.model import Document, Paragraph
-    from dedup.validate.schemas import TableSchema
+    from dedup.validate.schema_parts import TableSchema
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def validate_tables(
     the records were made from (``dedup clean``), used only where they match the records.
     ``edits``: the edits table, checked when given (``dedup validate DIR``).
     """
-    from dedup.validate import schemas
+    from dedup.validate import document_schemas, record_schemas
 
     cfg = config.validation
     docs = _prepared(documents)
@@ -88,12 +88,12 @@ def validate_tables(
     )
     kept_lines = _kept_lines(docs)
 
-    _run(schemas.documents_schema(cfg, kept_ids), docs, result.findings)
+    _run(document_schemas.documents_schema(cfg, kept_ids), docs, result.findings)
     kept_frame = docs.loc[kept_mask]
-    _run(schemas.kept_documents_schema(cfg), kept_frame, result.findings)
-    _run(schemas.removals_schema(cfg, known_ids, kept_lines), rems, result.findings)
+    _run(document_schemas.kept_documents_schema(cfg), kept_frame, result.findings)
+    _run(record_schemas.removals_schema(cfg, known_ids, kept_lines), rems, result.findings)
     if edits is not None:
-        _run(schemas.edits_schema(known_ids, kept_lines), _prepared(edits), result.findings)
+        _run(record_schemas.edits_schema(known_ids, kept_lines), _prepared(edits), result.findings)
 
     kept = _kept_docs(kept_frame, memory)
     result.findings.extend(check_repeated_paragraphs(kept, *repeat_params(config)))
