@@ -188,5 +188,28 @@ def load_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read configuration: {exc}", path=path) from None
     if path.name == "pyproject.toml":
         section = data.get("tool", {}).get("dedup", {})
-        return section if isinstance(section, dict) else {}
-    return data
+        data = section if isinstance(section, dict) else {}
+    return _rules_relative_to(data, path)
+
+
+def _rules_relative_to(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``rules`` entries of a config file are paths relative to that file's folder, not
+    to wherever the command runs (the file is found upward from there): resolved here,
+    and a missing one is named with the file and key."""
+    rules = data.get("rules")
+    if not isinstance(rules, list):
+        return data  # the model reports a wrong type, naming the file
+    resolved: list[Any] = []
+    for entry in rules:
+        if not isinstance(entry, str):
+            resolved.append(entry)
+            continue
+        target = path.parent / Path(entry).expanduser()
+        if not target.exists():
+            raise ConfigError(
+                f"rules: {entry}: no such rule pack file or folder "
+                f"(paths are relative to {path.parent})",
+                path=path,
+            )
+        resolved.append(str(target))
+    return {**data, "rules": resolved}
