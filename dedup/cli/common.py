@@ -40,12 +40,27 @@ def load_config(config_file: Path | None, overrides: dict[str, Any]) -> DedupCon
     return build_config(overrides, file_values=file_values, source=path)
 
 
+def rule_failure(exc: RuleError) -> UsageFailure:
+    """Every rule-pack problem as its own ``file:line: field: message`` line on stderr;
+    the returned exception adds the one ``Error: invalid rule pack`` line (exit 2).
+
+    The same in every command, so an editor's problem matcher or ``grep`` sees each
+    problem, not only the first behind an ``Error:`` prefix.
+    """
+    for line in str(exc).splitlines():
+        click.echo(line, err=True)
+    return UsageFailure("invalid rule pack")
+
+
 @contextlib.contextmanager
 def error_boundary() -> Iterator[None]:
-    """Library errors become one-line messages with the documented exit code."""
+    """Library errors become one-line messages with the documented exit code (rule-pack
+    errors: one line each, see :func:`rule_failure`)."""
     try:
         yield
-    except (ConfigError, RuleError) as exc:
+    except RuleError as exc:
+        raise rule_failure(exc) from None
+    except ConfigError as exc:
         raise UsageFailure(str(exc)) from None
     except OutputError as exc:
         # --out inside (or holding) an input, or a folder dedup did not write, is a bad flag

@@ -143,7 +143,7 @@ def command(
     Example:
       dedup validate build/seeds --rules rules/ --format text
     """
-    from dedup.cli.common import error_boundary
+    from dedup.cli.common import error_boundary, rule_failure
     from dedup.errors import ConfigError, DedupError, OutputFormatError, RuleError
     from dedup.validate import read_manifest, validate_output, write_validation
     from dedup.validate.output import check_folder
@@ -167,7 +167,9 @@ def command(
             config = _config(manifest, overrides)
             ruleset, note = _ruleset(rules, manifest, config)
             result = validate_output(out_dir, config, ruleset=ruleset)
-        except (OutputFormatError, ConfigError, RuleError) as exc:
+        except RuleError as exc:
+            raise rule_failure(exc) from None
+        except (OutputFormatError, ConfigError) as exc:
             raise UsageFailure(str(exc)) from None
         except DedupError as exc:
             raise click.ClickException(str(exc)) from None

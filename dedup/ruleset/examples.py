@@ -51,6 +51,11 @@ def _run(rule: CompiledRule, example: str | list[str]) -> Document:
     return doc
 
 
+def _not_dropped(kept: list[str]) -> str:
+    # An example with no text removes nothing and keeps nothing: still say why it failed.
+    return f"not removed: {kept!r}" if kept else "the example has no text"
+
+
 def run_examples(path: str, rules: Sequence[CompiledRule]) -> list[ExampleResult]:
     results: list[ExampleResult] = []
     for rule in rules:
@@ -75,13 +80,8 @@ def run_examples(path: str, rules: Sequence[CompiledRule]) -> list[ExampleResult
                 result("drop", j, str(example), ok, "" if ok else f"removed: {gone!r}")
                 continue
             kept = [p.raw for p in doc.paragraphs if p.kept]
-            result(
-                "drop",
-                j,
-                str(example),
-                not kept and bool(doc.paragraphs),
-                f"not removed: {kept!r}" if kept else "",
-            )
+            ok = not kept and bool(doc.paragraphs)
+            result("drop", j, str(example), ok, "" if ok else _not_dropped(kept))
         for j, example in enumerate(ex.keep):
             doc = _run(rule, example)
             hit = [p.raw for p in doc.paragraphs if not p.kept or p.edits]

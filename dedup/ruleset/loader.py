@@ -18,18 +18,23 @@ import yaml
 from pydantic import ValidationError
 
 from dedup.errors import ErrorRecord, RuleErrors
+from dedup.ruleset.example_lint import example_errors
 from dedup.ruleset.models import PackModel
 
 log = logging.getLogger(__name__)
 
 Loc = tuple[str | int, ...]
-# Anchors/aliases are expanded when converting; cap the work ("billion laughs").
+# Anchors/aliases are expanded when converting; cap the work ("billion laughs"). A long
+# pack (some 50,000 labels) reaches it too: documented in docs/rules.md.
 MAX_NODES = 100_000
 
-
+_TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+    f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
 )
+_MERGE_TAG = f"{_TAG}merge"
+# What YAML 1.1 makes of an unquoted word a contributor meant as text (Yes, No, ~, 12).
+_TYPED_AS = {f"{_TAG}bool": "a boolean", f"{_TAG}int": "a number", f"{_TAG}float": "a number"}
 
 
 class _Converter:
@@ -39,6 +44,8 @@ class _Converter:
         self.path = path
         self.errors = errors
         self.lines: dict[Loc, int] = {}
+        # Unquoted scalars YAML did not read as text: loc -> a hint for a type error there.
+        self.typed: dict[Loc, str] = {}
         self.nodes = 0
         # Collection nodes being converted: meeting one again is a cycle (``&a [*a]``).
         self._open: set[int] = set()
@@ -62,14 +69,27 @@ class _Converter:
                 return self._collection(node, loc)
             finally:
                 self._open.discard(id(node))
+        if isinstance(node, yaml.ScalarNode) and node.style is None:
+            self._note_typed(node, loc)
         return self._scalars.construct_object(node, deep=True)
+
+    def _note_typed(self, node: yaml.ScalarNode, loc: Loc) -> None:
+        if node.tag == f"{_TAG}null":
+            shown = f"YAML reads {node.value} as no value" if node.value else "the value is empty"
+            self.typed[loc] = f"{shown}; quote it" if node.value else shown
+        elif node.tag in _TYPED_AS:
+            self.typed[loc] = f"YAML reads {node.value} as {_TYPED_AS[node.tag]}; quote it"
 
     def _collection(self, node: yaml.CollectionNode, loc: Loc) -> Any:
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self._scalars.construct_object(key_node, deep=True)
                 key_line = key_node.start_mark.line + 1
+                if key_node.tag == _MERGE_TAG:
+                    message = "merge keys (<<) are not supported; repeat the fields"
+                    self._error(key_line, _dotted((*loc, "<<")), message)
+                    continue
+                key = self._scalars.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int) or isinstance(key, bool):
                     self._error(key_line, _dotted(loc), f"key {key!r} must be a string")
                     continue
@@ -102,8 +122,9 @@ def _dotted(loc: Sequence[str | int]) -> str:
     return out
 
 
-def _locate(loc: Sequence[Any], data: Any, lines: dict[Loc, int]) -> tuple[int | None, str]:
-    """Map a pydantic error location to (line, field), skipping union tags pydantic adds."""
+def _locate(loc: Sequence[Any], data: Any, missing: bool) -> tuple[Loc, str]:
+    """Map a pydantic error location to (the deepest key path present in ``data``, the
+    field to name), skipping the union tags pydantic adds (``drop``, ``list[str]``)."""
     cur = data
     found: Loc = ()
     field: list[str | int] = []
@@ -113,24 +134,60 @@ def _locate(loc: Sequence[Any], data: Any, lines: dict[Loc, int]) -> tuple[int |
         if in_dict or in_list:
             cur = cur[part]
         else:
-            if n == len(loc) - 1:
-                field.append(part)  # a missing key: name it, point at its parent
+            # Name a missing key, or the [0] of a scalar the model made a list (not a
+            # union tag); point at the parent.
+            if n == len(loc) - 1 and (missing or isinstance(part, int)):
+                field.append(part)
             continue
         found = (*found, part)
         field.append(part)
+    return found, _dotted(field)
+
+
+def _line(found: Loc, lines: dict[Loc, int]) -> int | None:
     while found not in lines and found:
         found = found[:-1]
-    return lines.get(found), _dotted(field)
+    return lines.get(found)
 
 
-def _message(err: Any) -> str:
+def _message(err: Any, hint: str | None) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return "unknown key"
-    if kind == "missing":
+    if kind in ("missing", "union_tag_not_found"):  # no ``kind:`` reads as a missing key
         return "missing required key"
-    msg = str(err["msg"])
-    return msg.removeprefix("Value error, ")
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    # "Input should be a valid string" for an unquoted Yes means nothing to its writer.
+    return f"{msg} ({hint})" if hint is not None and kind.endswith("_type") else msg
+
+
+def _validation_errors(
+    exc: ValidationError, name: str, data: Any, conv: _Converter
+) -> list[ErrorRecord]:
+    located: dict[tuple[Loc, str], tuple[str, str]] = {}  # (found, field) -> type, message
+    for err in exc.errors():
+        loc = list(err["loc"])
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc.append("kind")
+        # A model check about one of its fields names it (see models.field_error).
+        at = (err.get("ctx") or {}).get("field")
+        if isinstance(at, str):
+            loc.append(at)
+        missing = err["type"] in ("missing", "union_tag_not_found")
+        found, field = _locate(loc, data, missing)
+        # Each member of a union (``str | list[str]``) reports the same value: once.
+        located.setdefault((found, field), (err["type"], _message(err, conv.typed.get(found))))
+    return [
+        ErrorRecord(name, _line(found, conv.lines), field or None, message)
+        for (found, field), (kind, message) in located.items()
+        if not (kind.endswith("_type") and _deeper(found, located))
+    ]
+
+
+def _deeper(found: Loc, located: dict[tuple[Loc, str], tuple[str, str]]) -> bool:
+    # A type error at a value with errors inside it comes from another union member
+    # (a list given for ``str | list[str]``): the errors inside say what is wrong.
+    return any(len(f) > len(found) and f[: len(found)] == found for f, _ in located)
 
 
 def _duplicate_ids(data: Any, path: str, lines: dict[Loc, int]) -> list[ErrorRecord]:
@@ -207,7 +264,8 @@ def load_pack(path: Path, errors: list[ErrorRecord]) -> LoadedPack | None:
     try:
         data = conv.convert(root)
     except _TooBig:
-        errors.append(ErrorRecord(name, 1, "yaml", f"more than {MAX_NODES} nodes (alias bomb?)"))
+        message = f"pack too large: more than {MAX_NODES} YAML nodes (split it into packs)"
+        errors.append(ErrorRecord(name, 1, "yaml", message))
         return None
     except _Recursive as exc:
         errors.append(
@@ -223,28 +281,27 @@ def load_pack(path: Path, errors: list[ErrorRecord]) -> LoadedPack | None:
         )
         return None
     errors.extend(_duplicate_ids(data, name, conv.lines))
+    errors.extend(example_errors(data, name, conv.lines))
+    model: PackModel | None = None
     try:
         model = PackModel.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = list(err["loc"])
-            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-                loc.append("kind")
-            line, field = _locate(loc, data, conv.lines)
-            errors.append(ErrorRecord(name, line, field or None, _message(err)))
-        return None
-    if len(errors) > before:
+        errors.extend(_validation_errors(exc, name, data, conv))
+    if model is None or len(errors) > before:
+        # Read top to bottom, as the file is (pydantic reports in its own order).
+        errors[before:] = sorted(errors[before:], key=lambda e: e.line or 0)
         return None
     return LoadedPack(path, hashlib.sha256(raw).hexdigest(), model, conv.lines)
 
 
 def pack_files(paths: Sequence[Path], errors: list[ErrorRecord]) -> list[Path]:
-    """Files named, and ``*.yaml`` / ``*.yml`` in folders named (sorted, not recursive)."""
+    """Files named, and ``*.yaml`` / ``*.yml`` in folders named (sorted, not recursive,
+    without dot-files)."""
     files: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            named = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+            named = sorted(p for p in path.iterdir() if _is_pack_name(p.name))
             found = [p for p in named if p.is_file()]
             # A pack that is a broken link was skipped without a word, and a site's rules
             # silently dropped out of every run (an adversarial pass found it).
@@ -259,6 +316,12 @@ def pack_files(paths: Sequence[Path], errors: list[ErrorRecord]) -> list[Path]:
         else:
             errors.append(ErrorRecord(str(path), None, None, "no such rule pack file or folder"))
     return files
+
+
+def _is_pack_name(name: str) -> bool:
+    # Dot-files are editors' (an Emacs lock ``.#generic.yaml`` is a dangling link while
+    # the pack is open) or meant hidden: never packs, so they cannot block a run.
+    return name.endswith((".yaml", ".yml")) and not name.startswith(".")
 
 
 def load_packs(paths: Sequence[Path]) -> list[LoadedPack]:

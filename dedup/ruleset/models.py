@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from dedup.ruleset.patterns import check_regex
 from dedup.text.normalize import normalize
@@ -34,6 +35,12 @@ def _regex(value: str) -> str:
 
 
 Regex = Annotated[str, Field(min_length=1), AfterValidator(_regex)]
+
+
+def field_error(field: str, message: str) -> PydanticCustomError:
+    """A model check's error about one of its fields: the loader reports it at that
+    field's key and line (``rules[0].min_chars``), not at the rule's first line."""
+    return PydanticCustomError("value_error", "{message}", {"message": message, "field": field})
 
 
 class _Strict(BaseModel):
@@ -152,8 +159,9 @@ class _Matcher(_RuleBase):
             raise ValueError("give at least one of exact, regex, fuzzy")
         low, high = self.min_chars, self.max_chars
         if low is not None and high is not None and low > high:
-            raise ValueError(
-                f"min_chars ({low}) exceeds max_chars ({high}): the rule could never match"
+            raise field_error(
+                "min_chars",
+                f"min_chars ({low}) exceeds max_chars ({high}): the rule could never match",
             )
         return self
 
@@ -195,7 +203,7 @@ class Confirm(_Strict):
     @model_validator(mode="after")
     def _reachable(self) -> Confirm:
         if self.min > self.within:
-            raise ValueError(f"min ({self.min}) cannot exceed within ({self.within})")
+            raise field_error("min", f"min ({self.min}) cannot exceed within ({self.within})")
         return self
 
 
@@ -257,13 +265,17 @@ class DropRunRule(_RuleBase):
                 " the lines under it)"
             )
         if self.bridge is not None and (self.line is None or self.start is not None):
-            raise ValueError("bridge joins runs of line matches: give it with line alone")
+            raise field_error(
+                "bridge", "bridge joins runs of line matches: give it with line alone"
+            )
         # A field the chosen form does not read is a mistake to report, not to ignore.
         if self.line is None and "min_run" in self.model_fields_set:
-            raise ValueError("min_run counts line matches: give it with line")
-        if self.line is not None and self.model_fields_set & {"block_lines", "min_blocks"}:
-            raise ValueError(
-                "block_lines and min_blocks shape start blocks: give them with start alone"
+            raise field_error("min_run", "min_run counts line matches: give it with line")
+        shaping = sorted(self.model_fields_set & {"block_lines", "min_blocks"})
+        if self.line is not None and shaping:
+            raise field_error(
+                shaping[0],
+                "block_lines and min_blocks shape start blocks: give them with start alone",
             )
         return self
 
@@ -338,3 +350,12 @@ class PackModel(_Strict):
     priority: int = 0
     applies_to: AppliesTo
     rules: list[Rule] = Field(default_factory=list)
+
+
+def _kinds() -> frozenset[str]:
+    members = get_args(get_args(Rule)[0])  # Annotated[A | B | ..., Field] -> (A, B, ...)
+    return frozenset(get_args(m.model_fields["kind"].annotation)[0] for m in members)
+
+
+# Every ``kind:`` a rule may have.
+RULE_KINDS = _kinds()

@@ -180,3 +180,114 @@ def test_recursive_alias_is_an_error_with_its_line(tmp_path: Path) -> None:
     path = write_pack(tmp_path, "applies_to: {any: true}\npack: &a [*a]\n")
     [(line, field, message)] = errors_of(path)
     assert (line, field) == (2, "yaml") and "recursive alias" in message
+
+
+# --- third QA pass: folders with editor files, clearer messages ---------------------------
+
+
+def test_a_folder_scan_skips_dot_files(tmp_path: Path) -> None:
+    # Emacs locks an open pack with a dangling link `.#pack.yaml`: it made the whole folder
+    # invalid for every run. A hidden `.x.yaml` was loaded as a pack.
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    write_pack(folder, GOOD_HEAD + "  - id: a\n    kind: drop\n    why: w\n    exact: [x]\n")
+    (folder / ".#pack.yaml").symlink_to("qa@host.12345:1700000000")
+    (folder / ".hidden.yaml").write_bytes(b"\xff\xfe")
+    assert [p.name for p in load_rules([folder]).packs] == ["demo"]
+    (folder / "site.yaml").symlink_to(tmp_path / "gone.yaml")  # a real pack name: an error
+    with pytest.raises(RuleErrors, match=r"site\.yaml: broken link to a rule pack"):
+        load_rules([folder])
+
+
+def test_a_merge_key_says_it_is_not_supported(tmp_path: Path) -> None:
+    head = (
+        "pack: p\napplies_to: {any: true}\nrules:\n  - &r {id: a, kind: drop, why: w, exact: [x]}\n"
+    )
+    path = write_pack(tmp_path, head + "  - <<: *r\n    id: b\n")
+    errors = errors_of(path)
+    assert errors[0] == (5, "rules[1].<<", "merge keys (<<) are not supported; repeat the fields")
+
+
+def test_a_missing_kind_reads_like_a_missing_id(tmp_path: Path) -> None:
+    path = write_pack(tmp_path, GOOD_HEAD + "  - id: a\n    why: w\n    exact: [x]\n")
+    assert errors_of(path) == [(4, "rules[0].kind", "missing required key")]
+
+
+def test_yaml_booleans_and_numbers_in_a_string_list_say_quote_it(tmp_path: Path) -> None:
+    rule = "  - id: a\n    kind: drop\n    why: w\n    exact: [Yes, ~, 12, 'No']\n"
+    rule += "    examples: {drop: [Off]}\n"
+    path = write_pack(tmp_path, GOOD_HEAD + rule)
+    assert [(line, field, message.split(" (")[1]) for line, field, message in errors_of(path)] == [
+        (7, "rules[0].exact[0]", "YAML reads Yes as a boolean; quote it)"),
+        (7, "rules[0].exact[1]", "YAML reads ~ as no value; quote it)"),
+        (7, "rules[0].exact[2]", "YAML reads 12 as a number; quote it)"),
+        # once, not once per member of `str | list[str]`
+        (8, "rules[0].examples.drop[0]", "YAML reads Off as a boolean; quote it)"),
+    ]
+
+
+def test_the_node_limit_says_the_pack_is_too_large(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dedup.ruleset import loader
+
+    monkeypatch.setattr(loader, "MAX_NODES", 20)
+    labels = ", ".join(f"'Label {i}'" for i in range(30))  # no alias at all
+    path = write_pack(
+        tmp_path, GOOD_HEAD + f"  - {{id: a, kind: drop, why: w, exact: [{labels}]}}\n"
+    )
+    assert errors_of(path) == [
+        (1, "yaml", "pack too large: more than 20 YAML nodes (split it into packs)")
+    ]
+
+
+def test_min_chars_over_max_chars_names_min_chars_and_its_line(tmp_path: Path) -> None:
+    rule = "  - id: a\n    kind: drop\n    why: w\n    exact: [x]\n"
+    path = write_pack(tmp_path, GOOD_HEAD + rule + "    min_chars: 50\n    max_chars: 10\n")
+    [(line, field, _)] = errors_of(path)
+    assert (line, field) == (8, "rules[0].min_chars")
+
+
+def test_errors_are_listed_by_line(tmp_path: Path) -> None:
+    # pydantic reported the missing kind of rules[0] after rules[1]'s duplicate id.
+    rule = "  - id: a\n    why: w\n    exact: [x]\n"
+    path = write_pack(tmp_path, GOOD_HEAD + rule + rule.replace("why", "kind: drop\n    why"))
+    lines = [line or 0 for line, _, _ in errors_of(path)]
+    assert lines == sorted(lines) and len(lines) == 2
+
+
+def test_examples_a_rule_cannot_satisfy_or_with_no_text_are_errors(tmp_path: Path) -> None:
+    path = write_pack(
+        tmp_path,
+        GOOD_HEAD
+        + "  - id: d\n    kind: drop\n    why: w\n    exact: [Log in]\n    examples:\n"
+        + "      strip: [{in: Log in, out: ''}]\n      drop: ['', [' ', '']]\n"
+        + "      keep: ['  ']\n"
+        + "  - id: s\n    kind: strip\n    why: w\n    regex: '^Foo: '\n    examples:\n"
+        + "      drop: ['Foo: bar']\n      strip: [{in: '', out: x}]\n",
+    )
+    errors = errors_of(path)
+    assert [(line, field) for line, field, _ in errors] == [
+        (9, "rules[0].examples.strip"),
+        (10, "rules[0].examples.drop[0]"),
+        (10, "rules[0].examples.drop[1]"),
+        (11, "rules[0].examples.keep[0]"),
+        (17, "rules[1].examples.drop"),
+        (18, "rules[1].examples.strip[0].in"),
+    ]
+    assert "strip examples need a strip rule" in errors[0][2]
+    assert errors[1][2] == "empty example: give the line(s) the rule must drop"
+    assert "a strip rule edits lines" in errors[4][2]
+
+
+def test_an_example_with_no_text_fails_with_a_reason() -> None:
+    # The loader refuses one; a rule built in code still gets a reason, not a bare FAIL.
+    from dedup.ruleset.engine import CompiledRule
+    from dedup.ruleset.examples import run_examples
+    from dedup.ruleset.models import DropRule
+
+    model = DropRule.model_validate(
+        {"id": "a", "kind": "drop", "why": "w", "exact": ["x"], "examples": {"drop": [""]}}
+    )
+    [result] = run_examples("p.yaml", [CompiledRule("p", model, {})])
+    assert not result.ok and str(result).endswith("drop FAIL: the example has no text")
