@@ -105,13 +105,15 @@ def clean(
     :mod:`dedup.index.runs`), and add this run's kept documents to it afterwards unless
     ``index_update`` is False or validation failed.
     """
+    _check_arguments(config, command, validate, index_update, progress)
     config = config or DedupConfig()
-    # str paths too (the README's examples pass them): every path a Path from here on.
-    paths = [Path(p) for p in inputs]
+    # str paths too (the README's examples pass them): every path a Path from here on. A
+    # lone path is one input, not a sequence of one-letter paths.
+    paths = [Path(p) for p in ([inputs] if isinstance(inputs, str | os.PathLike) else inputs)]
     out = Path(out_dir)
     report_path = None if report is None else Path(report)
     index_path = None if index is None else Path(index)
-    check_output_location(out, paths, report_path)
+    check_output_location(out, paths, report_path, index_path)
     files = discover_inputs(paths)
     too_big = memory_warning(files, validate=validate)
     if too_big is not None:
@@ -145,6 +147,29 @@ def clean(
     finally:
         if run_index is not None:
             run_index.close()
+
+
+def _check_arguments(
+    config: object, command: object, validate: object, index_update: object, progress: object
+) -> None:
+    """Wrong argument types fail at the edge, before the output folder is touched (a
+    progress sink without ``start`` failed only after the old manifest was removed)."""
+    if config is not None and not isinstance(config, DedupConfig):
+        raise TypeError(
+            f"config must be a DedupConfig (see dedup.config.build_config), "
+            f"not {type(config).__name__}"
+        )
+    if command is not None and (
+        isinstance(command, str) or not all(isinstance(a, str) for a in command)  # type: ignore[attr-defined]
+    ):
+        raise TypeError("command must be a sequence of strings (the argv recorded in the manifest)")
+    for name, value in (("validate", validate), ("index_update", index_update)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, not {value!r}")
+    if progress is not None and not all(
+        callable(getattr(progress, m, None)) for m in ("start", "advance", "phase")
+    ):
+        raise TypeError("progress must have start(total), advance(documents) and phase(name)")
 
 
 def _run(
@@ -263,7 +288,15 @@ def _run(
         from dedup.report import render_report
 
         _phase(progress, f"rendering {report}")
-        result.report = render_report(out_dir, report)
+        try:
+            result.report = render_report(out_dir, report)
+        except KeyboardInterrupt:
+            # The outputs are committed: say so rather than a bare "interrupted", which
+            # reads as an incomplete folder.
+            raise KeyboardInterrupt(
+                f"interrupted after the outputs were committed ({out_dir / MANIFEST}); "
+                f"the report {report} was not written (dedup report {out_dir} -o {report})"
+            ) from None
     return result
 
 

@@ -16,6 +16,7 @@ Warning codes (errors only with ``strict``): W-BOILERPLATE.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import math
@@ -220,7 +221,10 @@ def _join(corpus_shown: str, rel: str) -> str:
 
 
 def _rule_snippet(norm: str, count: int, total: int) -> str:
-    slug = "-".join(re.findall(r"[a-z0-9]+", norm.lower())[:4]) or "line"
+    # The line's first words and a short hash of it: two lines that start alike ("Download
+    # our app for iOS" / "... for Android") get distinct ids, so both paste into one pack.
+    words = "-".join(re.findall(r"[a-z0-9]+", norm.lower())[:4]) or "line"
+    slug = f"{words}-{hashlib.sha1(norm.encode('utf-8')).hexdigest()[:6]}"
     why = f"Seen in {count} of {total} corpus documents (dedup check)."
     # JSON strings are valid YAML double-quoted scalars: the line pastes as-is.
     return (
@@ -288,7 +292,7 @@ def _inside(path: Path, corpus: Path) -> str | None:
 
 
 def run_check(
-    paths: Sequence[Path],
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     config: DedupConfig | None = None,
     corpus_dir: Path = DEFAULT_CORPUS,
     index_path: Path = DEFAULT_INDEX,
@@ -311,12 +315,15 @@ def run_check(
     items: list[_Checked] = []
     with open_index(index_path) as store:
         scheme, report = update(store, corpus_dir, config, ruleset)
-        seen: set[str] = set()
-        for path in paths:
+        seen: set[Path] = set()
+        for path in [paths] if isinstance(paths, str | os.PathLike) else paths:
             shown = printable(Path(path).as_posix())  # a non-UTF-8 name: \xNN escapes
-            if shown in seen:
+            # One file named two ways (hook runners pass absolute paths) is checked once,
+            # not found a duplicate of itself.
+            same = Path(path).resolve()
+            if same in seen:
                 continue
-            seen.add(shown)
+            seen.add(same)
             try:
                 text, _ = read_text(Path(path), config.input.max_doc_bytes, shown=shown)
             except InputError as exc:
@@ -341,11 +348,12 @@ def run_check(
 
 
 def check_files(
-    paths: Sequence[Path],
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     config: DedupConfig | None = None,
     corpus_dir: Path = DEFAULT_CORPUS,
     index_path: Path = DEFAULT_INDEX,
     strict: bool = False,
 ) -> list[CheckFinding]:
-    """The findings of :func:`run_check`, sorted (``strict``: warnings become errors)."""
+    """The findings of :func:`run_check`, sorted (``strict``: warnings become errors). A
+    lone path is one file, not a sequence of one-letter paths."""
     return run_check(paths, config, corpus_dir, index_path, strict).findings

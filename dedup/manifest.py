@@ -98,6 +98,28 @@ _EXPECTED = {
 }
 
 
+def incompatibility(data: dict[str, Any]) -> str | None:
+    """Why this dedup cannot read a parsed manifest (another tool, output format or major
+    version), or None. ``dedup report`` and ``dedup validate`` apply the same gate."""
+    tool, fmt, version = data.get("tool"), data.get("format"), data.get("version")
+    if tool is not None and tool != "dedup":
+        return f"written by {tool!r}, not by dedup"
+    if fmt is not None and fmt != FORMAT_VERSION:
+        shown = f"{json.dumps(fmt)} (a string)" if isinstance(fmt, str) else json.dumps(fmt)
+        return (
+            f"output format {shown} is not supported (dedup {__version__} reads format "
+            f"{FORMAT_VERSION}, a number)"
+        )
+    if version is not None and (
+        not isinstance(version, str) or version.split(".", 1)[0] != __version__.split(".", 1)[0]
+    ):
+        return (
+            f"written by dedup {version!r}; this is dedup {__version__} "
+            "(major versions differ, re-run `dedup clean` with this version)"
+        )
+    return None
+
+
 def manifest_problem(data: dict[str, Any]) -> tuple[str, str] | None:
     """``(field, message)`` for the first field of a parsed manifest whose type is not the
     one :func:`build_manifest` writes, e.g. ``("rules", "expected a JSON array, got 5")``;

@@ -9,6 +9,7 @@ endings, trailing whitespace, a byte-order mark and trailing blank lines.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,8 +42,9 @@ def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
         yield record
 
 
-def restore_documents(out_dir: Path) -> Iterator[RestoredDocument]:
+def restore_documents(out_dir: str | os.PathLike[str]) -> Iterator[RestoredDocument]:
     """Yield every non-rejected document of ``out_dir`` rebuilt from its records."""
+    out_dir = Path(out_dir)
     for name in REQUIRED:
         if not (out_dir / name).is_file():
             raise OutputError(
@@ -70,8 +72,9 @@ def restore_documents(out_dir: Path) -> Iterator[RestoredDocument]:
         yield RestoredDocument(doc_id, d.get("path") or doc_id, lines)
 
 
-def restore(out_dir: Path, to: Path) -> int:
+def restore(out_dir: str | os.PathLike[str], to: str | os.PathLike[str]) -> int:
     """Write every restored document under ``to`` with its input's relative name."""
+    to = Path(to)
     count = 0
     for doc in restore_documents(out_dir):
         target = to / safe_relative(doc.path)

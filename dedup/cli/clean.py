@@ -15,6 +15,7 @@ from dedup.cli.common import (
     config_option,
     error_boundary,
     load_config,
+    refuse_dash,
     stderr_is_tty,
 )
 from dedup.cli.options import model_options, section_overrides
@@ -130,6 +131,10 @@ def command(
     """
     if no_index_update and index_path is None:
         raise click.UsageError("--no-index-update needs --index")
+    for value, what in ((out_dir, "--out"), (report, "--report"), (index_path, "--index")):
+        refuse_dash(value, what)
+    for given in inputs:
+        refuse_dash(given, "INPUT")
     overrides: dict[str, object] = {
         "rules": tuple(rules) or None,
         "jobs": jobs,

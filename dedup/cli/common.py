@@ -65,13 +65,14 @@ def error_boundary() -> Iterator[None]:
     except OutputError as exc:
         # --out inside (or holding) an input, or a folder dedup did not write, is a bad flag
         # value (usage); an unwritable or busy folder is not.
-        if exc.code in ("OUT_IN_INPUT", "NOT_OUTPUT"):
+        if exc.code in ("OUT_IN_INPUT", "NOT_OUTPUT", "BAD_PATH"):
             raise UsageFailure(str(exc)) from None
         raise click.ClickException(str(exc)) from None
     except DedupError as exc:
         raise click.ClickException(str(exc)) from None
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+    except KeyboardInterrupt as exc:
+        # (after the commit marker, the message says what was kept: see api.clean)
+        click.echo(str(exc) or "interrupted", err=True)
         sys.exit(130)
     except click.exceptions.Exit:
         raise
@@ -147,3 +148,10 @@ class CliProgress:
             self._bar = None
         elif self.enabled and self._done >= 10_000:
             click.echo("", err=True)
+
+
+def refuse_dash(value: Path | None, what: str) -> None:
+    """``-`` is a file name to the OS but stdin/stdout to a reader of a command line: a
+    folder or report named ``-`` (or "no such file") is never what was meant."""
+    if value is not None and str(value) == "-":
+        raise click.UsageError(f"{what} '-' (standard input/output) is not supported; give a path")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dedup.cli.common import error_boundary
+from dedup.cli.common import error_boundary, refuse_dash
 
 
 def _default_html(out_dir: Path) -> Path:
@@ -44,6 +44,7 @@ def command(out_dir: Path, html_path: Path | None, sample: int) -> None:
     Example:
       dedup report build/seeds -o reports/seeds.html
     """
+    refuse_dash(html_path, "-o")
     target = html_path or _default_html(out_dir)
     with error_boundary():
         from dedup.report import render_report  # imported late: keeps `dedup --help` fast

@@ -39,7 +39,7 @@ def read_text(path: Path, max_bytes: int, shown: str | None = None) -> tuple[str
     BINARY, MISSING) when it cannot be used."""
     where = shown or str(path)
     data = read_file(path, max_bytes, shown=where)
-    return decode_bytes(data, where), data
+    return decode_bytes(data, where, replace_hint=False), data  # no such option here
 
 
 def sha256_of(data: bytes) -> str:

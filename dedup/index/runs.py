@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dedup.errors import IndexError_
+from dedup.errors import ConfigError, IndexError_
 from dedup.index.scheme import Scheme, scheme_for
 from dedup.index.signing import document_shingles, jaccard
 from dedup.index.store import RUN_PREFIX, Entry, IndexStore
@@ -86,8 +86,8 @@ class RunIndex:
     def open(cls, path: Path, config: DedupConfig, ruleset: Any, *, update: bool) -> RunIndex:
         """Open ``path`` (created when ``update``); :class:`IndexError_` when it is missing
         (read only) or was built with another scheme."""
-        if not config.neardup.enabled:
-            raise IndexError_(
+        if not config.neardup.enabled:  # a configuration that cannot work: a usage error
+            raise ConfigError(
                 "--index needs near-duplicate detection (remove --no-neardup)", path=path
             )
         if not update and not path.is_file():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dedup.errors import IndexError_, InputError
+from dedup.errors import ConfigError, IndexError_, InputError
 from dedup.index.documents import clean, read_text, sha256_of, sign
 from dedup.index.scheme import Scheme, scheme_for
 from dedup.index.signing import sign_norms
@@ -256,7 +256,7 @@ def update(
     """Bring ``store`` up to date with ``corpus`` (see the module docstring)."""
     t0 = time.perf_counter()
     if not corpus.is_dir():
-        raise InputError("corpus folder not found (--corpus)", path=corpus, code="MISSING")
+        raise ConfigError("corpus folder not found (--corpus)", path=corpus, code="MISSING")
     report = SyncReport(index=str(store.path), corpus=str(corpus))
     scheme, reason = prepare(store, corpus, config, ruleset, force=force)
     report.created = reason == NEW
@@ -343,7 +343,7 @@ def build(path: Path, corpus: Path, config: DedupConfig, ruleset: Any) -> tuple[
     """
     check_replaceable(path)
     if not corpus.is_dir():
-        raise InputError("corpus folder not found (--corpus)", path=corpus, code="MISSING")
+        raise ConfigError("corpus folder not found (--corpus)", path=corpus, code="MISSING")
     _make_index_folder(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:

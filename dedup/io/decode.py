@@ -15,8 +15,12 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def decode_bytes(data: bytes, path: str, *, errors: str = "strict") -> str:
-    """Decode ``data`` read from ``path``; raise :class:`DecodeError` naming file and line."""
+def decode_bytes(
+    data: bytes, path: str, *, errors: str = "strict", replace_hint: bool = True
+) -> str:
+    """Decode ``data`` read from ``path``; raise :class:`DecodeError` naming file and line.
+    ``replace_hint``: whether the error may suggest ``--encoding-errors replace`` (only
+    commands that have the option: ``dedup check`` and the index read UTF-8 alone)."""
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         try:
             return data.decode("utf-16")
@@ -37,15 +41,18 @@ def decode_bytes(data: bytes, path: str, *, errors: str = "strict") -> str:
     try:
         return data.decode("utf-8", errors=errors)
     except UnicodeDecodeError as exc:
-        raise utf8_error(data, exc, path, _line_of(data, exc.start)) from None
+        raise utf8_error(data, exc, path, _line_of(data, exc.start), replace_hint) from None
 
 
-def utf8_error(data: bytes, exc: UnicodeDecodeError, path: str, line: int) -> DecodeError:
+def utf8_error(
+    data: bytes, exc: UnicodeDecodeError, path: str, line: int, replace_hint: bool = True
+) -> DecodeError:
     """The error for ``data`` (a file, or one JSONL line) that ``exc`` found not UTF-8."""
     bad = data[exc.start : exc.start + 4].hex(" ")
+    also = " or pass --encoding-errors replace" if replace_hint else ""
     return DecodeError(
         f"not valid UTF-8 (bytes {bad} at offset {exc.start}); convert it with "
-        "`iconv -f cp1252 -t utf-8` or pass --encoding-errors replace",
+        f"`iconv -f cp1252 -t utf-8`{also}",
         path=path,
         line=line,
     )

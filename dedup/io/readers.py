@@ -57,6 +57,14 @@ def kind_of(path: Path) -> str | None:
 def _walk(root: Path) -> Iterator[Path]:
     # os.walk without followlinks: symlinked folders (and so symlink loops) are not entered.
     for folder, dirs, files in os.walk(root, onerror=_walk_error):
+        if "manifest.json" in files and "documents.jsonl" in files:
+            # Its record files are no corpus: read as one, every record was a bad document.
+            raise InputError(
+                "a dedup output folder, not a corpus; to clean its cleaned texts again, "
+                f"pass {printable(os.path.join(folder, 'text'))}",
+                path=printable(folder),
+                code="SUFFIX",
+            )
         dirs.sort()
         for name in sorted(files):
             yield Path(folder) / name

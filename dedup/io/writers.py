@@ -48,11 +48,14 @@ _DRIVE = re.compile(r"[A-Za-z]:")
 
 
 def check_output_location(
-    out_dir: Path, inputs: Sequence[Path], report: Path | None = None
+    out_dir: Path, inputs: Sequence[Path], report: Path | None = None, index: Path | None = None
 ) -> None:
     """Refuse an output folder that is, is inside, or holds an input (a run replaces its
-    ``text/`` and files, and inputs are never modified), and a report path that is an
-    input, inside an input folder, or one of the output folder's own files."""
+    ``text/`` and files, and inputs are never modified); a report path that is an input,
+    inside an input folder, one of the output folder's own files, or under a file; and an
+    index the run would replace (in ``text/``, or one of the folder's own files)."""
+    if index is not None:
+        check_index_location(out_dir, index)
     out = out_dir.resolve()
     for given in inputs:
         src = given.resolve()
@@ -80,6 +83,45 @@ def check_output_location(
                 code="OUT_IN_INPUT",
             )
     check_report_location(out_dir, report)
+    check_writable_file_path(report, "--report")
+
+
+def check_index_location(out_dir: Path, index: Path) -> None:
+    """Refuse an ``--index`` the run would delete or overwrite: a file in the output
+    folder's ``text/`` (replaced whole by each run) or one of its own files."""
+    out, target = out_dir.resolve(), index.resolve()
+    text = out / TEXT_DIR
+    if (
+        target in (out, text)
+        or text in target.parents
+        or (target.parent == out and target.name in (*OUTPUT_FILES, LOCK))
+    ):
+        raise OutputError(
+            "the index would be inside the output folder's own files, which each run "
+            "replaces; choose another --index",
+            path=index,
+            code="OUT_IN_INPUT",
+        )
+
+
+def check_writable_file_path(path: Path, flag: str) -> None:
+    """Refuse, before any work, a file path whose folder cannot exist: one of its parents
+    is a file (the write would fail only after the whole run)."""
+    for parent in path.absolute().parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(
+                    f"{parent} is a file, not a folder; choose another {flag}",
+                    path=path,
+                    code="BAD_PATH",
+                )
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise OutputError(
+                    f"cannot write into {parent}: permission denied; choose another {flag}",
+                    path=path,
+                    code="BAD_PATH",
+                )
+            return
 
 
 def check_report_location(out_dir: Path, report: Path) -> None:

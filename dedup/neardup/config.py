@@ -159,4 +159,9 @@ class NearDupConfig(BaseModel):
         bands, rows = self.doc_bands, self.doc_rows
         if bands is not None and rows is not None and bands * rows > self.num_perm:
             raise ValueError("--doc-bands x --doc-rows must not exceed --num-perm")
+        if self.caption_min_words > self.caption_max_words:
+            raise ValueError(
+                f"--caption-min-words ({self.caption_min_words}) exceeds --caption-max-words "
+                f"({self.caption_max_words}): no line could be a caption"
+            )
         return self

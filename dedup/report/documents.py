@@ -118,11 +118,11 @@ def document_details(
         if index in wanted_index:
             records[index] = rec
     removed: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rec in load.iter_jsonl(out_dir / load.REMOVED):
+    for rec in load.iter_jsonl(out_dir / load.REMOVED, warn=False):  # said in the first pass
         if as_str(rec.get("doc_id")) in wanted_ids:
             removed[as_str(rec.get("doc_id"))].append(rec)
     edits: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for rec in load.iter_jsonl(out_dir / load.EDITS):
+    for rec in load.iter_jsonl(out_dir / load.EDITS, warn=False):  # said in the first pass
         if as_str(rec.get("doc_id")) in wanted_ids:
             edits[as_str(rec.get("doc_id"))].append(rec)
     details: list[DocDetail] = []

@@ -23,7 +23,7 @@ from dedup.io.writers import EDITS as EDITS
 from dedup.io.writers import MANIFEST as MANIFEST
 from dedup.io.writers import REMOVED as REMOVED
 from dedup.io.writers import VALIDATION as VALIDATION
-from dedup.manifest import FORMAT_VERSION, manifest_problem
+from dedup.manifest import FORMAT_VERSION, incompatibility, manifest_problem
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +47,9 @@ def read_json(path: Path) -> dict[str, Any]:
 def read_manifest(out_dir: Path) -> dict[str, Any]:
     """The manifest is the commit marker: without it the folder is incomplete."""
     manifest = read_json(out_dir / MANIFEST)
-    fmt = manifest.get("format", SUPPORTED_FORMAT)
-    if fmt != SUPPORTED_FORMAT:
-        raise InputError(
-            f"output format {fmt!r} is not supported (expected {SUPPORTED_FORMAT}); "
-            "re-run `dedup clean` with this version",
-            path=out_dir / MANIFEST,
-            code="REPORT",
-        )
+    why = incompatibility(manifest)
+    if why is not None:
+        raise InputError(why, path=out_dir / MANIFEST, code="REPORT")
     problem = manifest_problem(manifest)
     if problem is not None:
         raise InputError(problem[1], path=out_dir / MANIFEST, field=problem[0], code="REPORT")
@@ -68,14 +63,18 @@ def read_optional_json(path: Path) -> dict[str, Any] | None:
     return read_json(path)
 
 
-def iter_jsonl(path: Path, *, required: bool = False) -> Iterator[dict[str, Any]]:
-    """Records of a JSONL file; a broken line is an error naming file and line."""
+def iter_jsonl(
+    path: Path, *, required: bool = False, warn: bool = True
+) -> Iterator[dict[str, Any]]:
+    """Records of a JSONL file; a broken line is an error naming file and line. ``warn``:
+    whether a missing optional file is logged (the report's second pass says it once)."""
     if not path.exists():
         if required:
             raise InputError(
                 "missing; is this a `dedup clean` output folder?", path=path, code="REPORT"
             )
-        log.warning("%s is missing; the report treats it as empty", path)
+        if warn:
+            log.warning("%s is missing; the report treats it as empty", path)
         return
     for _, record in iter_jsonl_records(path, InputError):
         yield record

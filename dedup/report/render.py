@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from markupsafe import Markup
 
 from dedup.errors import OutputError
 from dedup.io.atomic import atomic_open
-from dedup.io.writers import check_report_location
+from dedup.io.writers import check_report_location, check_writable_file_path
 from dedup.report.build import build_report_data
 from dedup.report.visible import finalize
 
@@ -53,10 +54,13 @@ def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def render_html(out_dir: Path, *, sample_limit: int = DEFAULT_SAMPLE_LIMIT) -> str:
+def render_html(
+    out_dir: str | os.PathLike[str], *, sample_limit: int = DEFAULT_SAMPLE_LIMIT
+) -> str:
     """The report page for ``out_dir`` as a string."""
+    _check_sample_limit(sample_limit)
     env = _environment()
-    data = build_report_data(out_dir, sample_limit=sample_limit)
+    data = build_report_data(Path(out_dir), sample_limit=sample_limit)
     # Static assets, read verbatim (not templated): they hold no data and their hash is fixed.
     css = _asset(env, "report.css")
     js = _asset(env, "report.js")
@@ -69,8 +73,16 @@ def render_html(out_dir: Path, *, sample_limit: int = DEFAULT_SAMPLE_LIMIT) -> s
     )
 
 
+def _check_sample_limit(sample_limit: object) -> None:
+    if isinstance(sample_limit, bool) or not isinstance(sample_limit, int) or sample_limit < 0:
+        raise TypeError(f"sample_limit must be an integer >= 0, not {sample_limit!r}")
+
+
 def render_report(
-    out_dir: Path, html_path: Path, *, sample_limit: int = DEFAULT_SAMPLE_LIMIT
+    out_dir: str | os.PathLike[str],
+    html_path: str | os.PathLike[str],
+    *,
+    sample_limit: int = DEFAULT_SAMPLE_LIMIT,
 ) -> Path:
     """Render the HTML report of the output folder ``out_dir`` to ``html_path``.
 
@@ -80,7 +92,9 @@ def render_report(
     otherwise the worst first). Returns ``html_path``.
     """
     out_dir, html_path = Path(out_dir), Path(html_path)
+    _check_sample_limit(sample_limit)
     check_report_location(out_dir, html_path)
+    check_writable_file_path(html_path, "-o")
     started = time.perf_counter()
     html = render_html(out_dir, sample_limit=sample_limit)
     try:

@@ -12,10 +12,9 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dedup import __version__
 from dedup.errors import OutputFormatError
 from dedup.io.atomic import atomic_open
-from dedup.manifest import FORMAT_VERSION, manifest_problem
+from dedup.manifest import FORMAT_VERSION, incompatibility, manifest_problem
 from dedup.validate.corpus import RuleMatcher
 from dedup.validate.findings import ValidationResult
 from dedup.validate.neardups import NearDupFinder
@@ -55,20 +54,13 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
         raise OutputFormatError(f"cannot read manifest: {exc}", path=path) from None
     if not isinstance(data, dict):
         raise OutputFormatError("manifest is not a JSON object", path=path)
-    tool, fmt, version = data.get("tool"), data.get("format"), data.get("version")
-    if tool != "dedup":
-        raise OutputFormatError(f"written by {tool!r}, not by dedup", path=path)
-    if fmt != FORMAT:
-        raise OutputFormatError(
-            f"output format {fmt!r} is not supported (dedup {__version__} reads format {FORMAT})",
-            path=path,
-        )
-    if not isinstance(version, str) or _major(version) != _major(__version__):
-        raise OutputFormatError(
-            f"written by dedup {version!r}; this is dedup {__version__} "
-            "(major versions differ, re-run `dedup clean` with this version)",
-            path=path,
-        )
+    # validate demands the three marks, which the report lets pass when absent
+    for key in ("tool", "format", "version"):
+        if data.get(key) is None:
+            raise OutputFormatError(f"not a dedup manifest: {key} is missing", path=path)
+    why = incompatibility(data)
+    if why is not None:
+        raise OutputFormatError(why, path=path)
     problem = manifest_problem(data)
     if problem is not None:
         raise OutputFormatError(problem[1], path=path, field=problem[0])

@@ -66,7 +66,8 @@ def test_missing_corpus_is_a_clear_error(tmp_path: Path, index_path: Path) -> No
     code, _, err = run(
         str(SEED_001), "--corpus", str(tmp_path / "none"), "--index", str(index_path)
     )
-    assert code == 1 and "corpus folder not found" in err
+    # a flag naming no folder: a usage error, as --corpus naming a file is
+    assert code == 2 and "corpus folder not found" in err
 
 
 def test_help_ends_with_an_example() -> None:

@@ -116,7 +116,7 @@ def test_a_failed_build_keeps_the_old_index(
     before = _documents(index)
     # A corpus folder that is gone: the old build deleted the index before it noticed.
     run = _index("build", tmp_path / "nope", index)
-    one_error_line(run, 1, "corpus folder not found")
+    one_error_line(run, 2, "corpus folder not found")
     assert _documents(index) == before == 5
 
     # A build that dies half-way (a worker killed, Ctrl-C, a bug) after writing entries.
