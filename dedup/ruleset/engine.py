@@ -49,12 +49,14 @@ class CompiledRule:
         self._strip = regex_pattern(model.regex, False) if isinstance(model, StripRule) else None
         self._bank_ids: frozenset[int] | None = None
         self.match_on: str = getattr(model, "match_on", "norm")
-        self._run_line = self._run_start = self._bridge = None
+        self._run_line = self._run_start = self._bridge = self._not_after = None
         if isinstance(model, DropRunRule):
             self._run_line = None if model.line is None else Pattern(model.line)
             self._run_start = None if model.start is None else Pattern(model.start)
             # Tested only on the line in a gap between two run lines: not in the bank.
             self._bridge = None if model.bridge is None else Pattern(model.bridge)
+            # Tested only on the line above a run: not in the bank either.
+            self._not_after = None if model.not_after is None else Pattern(model.not_after)
         # The pattern a run rule finds its lines with: its block start or heading, else its
         # run line (with a heading, the run line is tested only on the lines under it).
         self._run_pattern = self._run_start or self._run_line
@@ -378,8 +380,16 @@ class CompiledRule:
         for run in runs:
             if model.to_end and run.stop != len(paragraphs):
                 continue
+            if self._introduced(paragraphs, run.start):
+                continue
             for i in run:
                 paragraphs[i].remove(REASON_RULE, self.full_id)
+
+    def _introduced(self, paragraphs: list[Paragraph], start: int) -> bool:
+        """Whether the kept line right above a run introduces it as the article's list."""
+        if self._not_after is None or start == 0:
+            return False
+        return bool(self._not_after.search(subject(paragraphs[start - 1], self.match_on)))
 
     def _run_item(self, p: Paragraph) -> bool:
         assert self._run_line is not None

@@ -256,6 +256,9 @@ class DropRunRule(_RuleBase):
     # matches since the run began or the last bridge) and right before two matching lines
     # joins them (a menu entry the label pattern misses); it does not count toward min_run.
     bridge: Regex | None = None
+    # With ``line`` alone: a run right under a kept line matching ``not_after`` is left (a
+    # list the article introduces: "Areas that will be affected include:").
+    not_after: Regex | None = None
 
     @model_validator(mode="after")
     def _one(self) -> DropRunRule:
@@ -263,6 +266,11 @@ class DropRunRule(_RuleBase):
             raise ValueError(
                 "give line (with min_run), start (with block_lines), or both (a heading and"
                 " the lines under it)"
+            )
+        if self.not_after is not None and (self.line is None or self.start is not None):
+            raise field_error(
+                "not_after",
+                "not_after tests the line above a run of line matches: give it with line alone",
             )
         if self.bridge is not None and (self.line is None or self.start is not None):
             raise field_error(

@@ -101,6 +101,22 @@ def test_drop_run_bridge_joins_a_whole_run_to_what_follows(tmp_path: Path) -> No
     assert sorted(removed_lines(tail)) == [2, 3, 4]
 
 
+def test_drop_run_not_after_leaves_a_list_the_article_introduces(tmp_path: Path) -> None:
+    rule = (
+        "  - {id: m, kind: drop_run, why: w, line: '^[A-Z][a-z]+$', min_run: 3,"
+        " not_after: '^(?:\\S+ ){4,}\\S+:$'}\n"
+    )
+    rs = pack(tmp_path, rule)
+    listed = "Text one.\nAreas that will be affected include:\nKothrud\nWarje\nAundh\nText two.\n"
+    assert removed_lines(rs.apply(doc_of(listed))) == {}
+    menu = "Home\nPolitics\nSport\nText one.\n"  # at the top: nothing above it
+    assert removed_lines(rs.apply(doc_of(menu))) == {1: "t/m", 2: "t/m", 3: "t/m"}
+    short = "Text one.\nSections:\nHome\nPolitics\nSport\n"  # a label, not a sentence
+    assert sorted(removed_lines(rs.apply(doc_of(short)))) == [3, 4, 5]
+    with pytest.raises(RuleErrors):  # it reads the line above a run of line matches
+        pack(tmp_path, "  - {id: r, kind: drop_run, why: w, start: '^x', not_after: ':$'}\n")
+
+
 def test_drop_run_heading_and_the_list_under_it(tmp_path: Path) -> None:
     rule = "  - {id: r, kind: drop_run, why: w, start: '^Related$', line: '^[^.]+$', min_run: 2}\n"
     rs = pack(tmp_path, rule)
