@@ -1,8 +1,8 @@
-"""The bundled packs on 274 hand-labelled pages written after the chrome of sites the benchmark
+"""The bundled packs on 292 hand-labelled pages written after the chrome of sites the benchmark
 lacks (tests/data/unseen/): no article line may go but one known loss, and the chrome they
 share with other sites (menus, date lines, credits, imprint footers, newsletter and social
-prompts, player labels) must. Measured when set (docs/quality.md): keep 2118 of 2119 lines,
-chrome 0.950 with rules and near-dup; the first look at each batch, before the rules it
+prompts, player labels) must. Measured when set (docs/quality.md): keep 2593 of 2594 lines,
+chrome 0.949 with rules and near-dup; the first look at each batch, before the rules it
 prompted: 0.851 (eight pages), 0.677 (six), 0.697 (five, two in Vietnamese), 0.712 (four
 page types: an explainer, a live blog, a US regional paper, an Indonesian site), 0.683 (four
 pages whose article holds lists: a match report, a recipe, a press release, a "key points"
@@ -43,7 +43,11 @@ Manila Bulletin), 0.845 (blind: six US local TV stations and papers of the TEGNA
 Sinclair, Hearst and Scripps groups); twelfth session, all blind: 0.728 (USA Today, Star
 Tribune, Seattle Times, CalMatters, Guardian US, Mother Jones; keep 0.994: a title under the
 menu), 0.655 (Le Monde, Der Spiegel, El País, Folha, de Volkskrant, Onet), 1.000 (six more
-Hanoi Times pages from the seeds alone; keep 0.977: a table's rows read as link bars).
+Hanoi Times pages from the seeds alone; keep 0.977: a table's rows read as link bars), 0.925
+(six more Hanoi Times pages: officials, an op-ed, an event, a gallery, a market brief, a
+Q&A), 0.735 (FT, The Economist, WSJ, SCMP, The Straits Times, The Times of India; keep
+0.932: place-name lists an article introduces read as menus), 0.953 (six Vietnamese English-
+language sites).
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
     score = quality_eval().eval_seeds(
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
-    assert score.body >= 2110 and score.chrome >= 7720  # every labelled line was scored
+    assert score.body >= 2590 and score.chrome >= 8220  # every labelled line was scored
     lost = {(doc, line, who) for doc, line, who, _ in score.false_positives}
     assert lost == KNOWN_LOSSES
     assert score.chrome_recall >= CHROME_FLOOR
