@@ -19,14 +19,11 @@ from typing import Any, Final
 from dedup.model import REASON_EMPTY, REASON_RULE
 from dedup.report import documents, load
 from dedup.report.charts import bar_chart
-from dedup.report.coerce import as_int, as_sim, as_str
+from dedup.report.coerce import as_int, as_str
 from dedup.report.data import (
-    BoilerplateRow,
-    ClusterRow,
     DocDetail,
     DocRow,
     Example,
-    FindingRow,
     ReasonRow,
     ReportData,
     RulePack,
@@ -41,16 +38,21 @@ from dedup.report.documents import (
     document_details,
     pick_sample,
 )
+from dedup.report.tables import (
+    MAX_BOILERPLATE,
+    MAX_CLUSTER_MEMBERS,
+    MAX_CLUSTER_ROWS,
+    MAX_CLUSTERS,
+    MAX_FINDINGS,
+    boilerplate_table,
+    clusters_table,
+    findings_table,
+)
 
 # Bounds that keep the page small on large runs (documented in docs/report.md). Every list
 # that grows with the corpus has one, and the page says how many were left out; the counts
 # (per reason, per rule, per status, per cluster) always cover the whole run.
 EXAMPLES_PER_RULE: Final = 3
-MAX_FINDINGS: Final = 1_000
-MAX_CLUSTERS: Final = 500
-MAX_CLUSTER_MEMBERS: Final = 50  # members listed per cluster
-MAX_CLUSTER_ROWS: Final = 5_000  # member rows across the clusters table
-MAX_BOILERPLATE: Final = 500
 # Documents in the searchable id list: ~200 bytes each, so 10,000 are ~2 MB (100,000 made
 # a 21 MB page that took Chromium 28 s to open).
 MAX_ROWS: Final = 10_000
@@ -192,79 +194,6 @@ def _rules(manifest: dict[str, Any], counts: _Counts) -> tuple[list[RulePack], l
     return packs, rules
 
 
-def _findings(validation: dict[str, Any] | None) -> tuple[list[FindingRow], int]:
-    raw = (validation or {}).get("findings") or []
-    rows = []
-    for item in raw[:MAX_FINDINGS]:
-        if not isinstance(item, dict):
-            rows.append(FindingRow("", "", "", "", as_str(item)))
-            continue
-        check = as_str(item.get("check"))
-        if item.get("column"):
-            check = f"{check} ({as_str(item.get('column'))})"
-        where = as_str(item.get("schema"))
-        if item.get("line") is not None:
-            where = f"{where}:{as_str(item.get('line'))}"
-        failure = item.get("failure_case")
-        rows.append(
-            FindingRow(
-                check=check,
-                document=as_str(item.get("doc_id")),
-                where=where,
-                failure=as_str(failure)[:MAX_LINE_CHARS],
-                message=as_str(item.get("message")),
-            )
-        )
-    return rows, len(raw)
-
-
-def _clusters(out_dir: Path) -> tuple[list[ClusterRow], int, int]:
-    """The first clusters of clusters.jsonl with their first members; the clusters and
-    their members are counted in full. The table stops at :data:`MAX_CLUSTERS` clusters or
-    :data:`MAX_CLUSTER_ROWS` member rows (the first cluster is always shown)."""
-    rows: list[ClusterRow] = []
-    total = members_total = shown = 0
-    full = False
-    for rec in load.iter_jsonl(out_dir / load.CLUSTERS):
-        total += 1
-        raw = rec.get("members")
-        raw = [m for m in raw if isinstance(m, dict)] if isinstance(raw, list) else []
-        members_total += len(raw)
-        members = [
-            (as_str(m.get("doc_id")), as_sim(m.get("similarity")))
-            for m in raw[:MAX_CLUSTER_MEMBERS]
-        ]
-        full = (
-            full
-            or len(rows) >= MAX_CLUSTERS
-            or bool(rows and shown + len(members) > MAX_CLUSTER_ROWS)
-        )
-        if full:
-            continue  # in file order: stop rather than skip ahead
-        shown += len(members)
-        rows.append(ClusterRow(as_str(rec.get("canonical")), members, len(raw)))
-    return rows, total, members_total
-
-
-def _boilerplate(out_dir: Path) -> tuple[list[BoilerplateRow], int]:
-    total = 0
-
-    def groups() -> Iterable[BoilerplateRow]:
-        nonlocal total
-        for rec in load.iter_jsonl(out_dir / load.BOILERPLATE):
-            total += 1
-            yield BoilerplateRow(
-                as_str(rec.get("text"))[:MAX_LINE_CHARS],
-                as_str(rec.get("representative")),
-                as_int(rec.get("documents")),
-                as_int(rec.get("paragraphs")),
-            )
-
-    # The most widespread first (file order breaks ties), holding only those in memory.
-    rows = heapq.nsmallest(MAX_BOILERPLATE, groups(), key=lambda r: (-r.documents, -r.paragraphs))
-    return rows, total
-
-
 def _listed(rows: list[DocRow]) -> list[DocRow]:
     """The documents of the searchable id list, in input order: all of them up to
     :data:`MAX_ROWS`; beyond, the detailed ones, then the worst (as the detail sample)."""
@@ -355,9 +284,9 @@ def build_report_data(out_dir: Path, *, sample_limit: int = 200) -> ReportData:
     sample, order = pick_sample(rows, max(0, sample_limit))
     details = document_details(out_dir, sample)
     packs, rules = _rules(manifest, counts)
-    findings, findings_total = _findings(validation)
-    clusters, clusters_total, cluster_members_total = _clusters(out_dir)
-    boilerplate, boilerplate_total = _boilerplate(out_dir)
+    findings, findings_total = findings_table(validation)
+    clusters, clusters_total, cluster_members_total = clusters_table(out_dir)
+    boilerplate, boilerplate_total = boilerplate_table(out_dir)
 
     by_reason = (manifest.get("counts") or {}).get("removed_by_reason") or dict(counts.by_reason)
     reasons = [

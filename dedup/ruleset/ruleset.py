@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from dedup.model import REASON_EMPTY, REASON_RULE, Document, Paragraph, changes
-from dedup.ruleset.engine import Applicability, CompiledRule
+from dedup.ruleset.applicability import Applicability
+from dedup.ruleset.engine import CompiledRule
 from dedup.ruleset.examples import ExampleResult, run_examples
 from dedup.ruleset.layout import RunningTextMemo
 from dedup.ruleset.loader import LoadedPack, load_packs
