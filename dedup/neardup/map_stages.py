@@ -17,7 +17,7 @@ from dedup.neardup.params import Params
 from dedup.neardup.signatures import exact_hash, tokens
 from dedup.neardup.sketch import META_KEY, DocSketch, get_sketch
 from dedup.neardup.verification import UnionFind, same_numbers, verify
-from dedup.text.normalize import word_count
+from dedup.text.normalize import is_stage_direction, word_count
 
 
 def twin(doc: Document, p: Paragraph) -> str:
@@ -103,6 +103,8 @@ class RepeatStage:
         removed = np.zeros(n, dtype=bool)
         for root, members in uf.groups().items():
             first = paras[root]
+            if is_stage_direction(first.norm):
+                continue
             for m in members[1:]:
                 same = sketch.exact[m] == sketch.exact[root]
                 sim = 1.0 if same else verify(first.norm, paras[m].norm)

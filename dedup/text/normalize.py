@@ -94,6 +94,16 @@ def has_words(norm: str, min_words: int) -> bool:
     return words >= min_words
 
 
+# A transcript's stage direction: a short note in brackets on a line of its own.
+_STAGE_DIRECTION: Final = re.compile(r"[(\[][^()\[\]]{1,40}[)\]]")
+
+
+def is_stage_direction(norm: str) -> bool:
+    """ "(LAUGHTER)", "[APPLAUSE]": it recurs in a transcript, each time the text where it
+    stands, so no repeat of itself (the engine's repeat stage and validation agree)."""
+    return _STAGE_DIRECTION.fullmatch(norm) is not None
+
+
 def reads_as_prose(norm: str, min_words: int) -> bool:
     """Whether a normalised line reads as a paragraph of prose: ``min_words`` words or
     more (:func:`has_words`) and a sentence ending. Menus, headlines, captions and buttons

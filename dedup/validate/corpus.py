@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from dedup.model import Document, Paragraph
 from dedup.text import normalize, segment
-from dedup.text.normalize import word_count
+from dedup.text.normalize import is_stage_direction, word_count
 from dedup.validate.findings import Finding
 
 if TYPE_CHECKING:
@@ -219,7 +219,7 @@ def repeated_pairs(
     repeated: set[int] = set()
     for j, norm in enumerate(norms):
         i = first.setdefault(norm, j)
-        if i != j:
+        if i != j and not is_stage_direction(norm):
             repeated.add(j)
             pairs.append((i, j, None))
     if threshold >= 1:

@@ -143,6 +143,15 @@ def test_near_repeats_inside_a_document_must_carry_the_same_numbers() -> None:
     assert 0.9 < removed[6].similarity < 1.0  # type: ignore[union-attr,operator]
 
 
+def test_a_transcripts_stage_directions_are_no_repeats() -> None:
+    # "(LAUGHTER)" recurs in a transcript: each is the text where it stands. A repeated
+    # sentence in the same transcript is still a repeat.
+    said = "VANG: The first month, people came in to look. Now they come in with a list."
+    page = "\n".join(["Title", "(LAUGHTER)", said, "(SOUNDBITE OF MUSIC)", "(LAUGHTER)", said])
+    removed = {p.line: p.removal for p in run([("d", page)]).documents[0].paragraphs if p.removal}
+    assert list(removed) == [6] and removed[6].reason == REASON_REPEATED  # type: ignore[union-attr]
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not SHARED_BBC.is_dir(), reason="needs ../shared/data/bbc")
 def test_full_bbc_exact_groups() -> None:

@@ -195,3 +195,9 @@ def test_findings_of_a_long_document_name_the_planted_lines() -> None:
     assert [f.check for f in findings] == ["paragraph_repeated"] * len(planted)
     lines = [int(re.match(r"line (\d+)", f.message).group(1)) for f in findings]  # type: ignore[union-attr]
     assert lines == [j + 1 for j in planted]
+
+
+def test_stage_directions_are_no_repeats_for_validation_either() -> None:
+    # The engine leaves "(LAUGHTER)" where it recurs; validation must not flag it.
+    norms = ["title", "(laughter)", "a sentence said twice", "(laughter)", "a sentence said twice"]
+    assert repeated_pairs(norms, 1.0, 0) == [(2, 4, None)]
