@@ -47,6 +47,7 @@ class CompiledRule:
         self._bank_ids: frozenset[int] | None = None
         self.match_on: str = getattr(model, "match_on", "norm")
         self._run_line = self._run_start = self._bridge = self._not_after = None
+        self._unless_start = None
         if isinstance(model, DropRunRule):
             self._run_line = None if model.line is None else Pattern(model.line)
             self._run_start = None if model.start is None else Pattern(model.start)
@@ -54,6 +55,8 @@ class CompiledRule:
             self._bridge = None if model.bridge is None else Pattern(model.bridge)
             # Tested only on the line above a run: not in the bank either.
             self._not_after = None if model.not_after is None else Pattern(model.not_after)
+            # Tested only on a heading found: not in the bank.
+            self._unless_start = None if model.unless_start is None else Pattern(model.unless_start)
         # The pattern a run rule finds its lines with: its block start or heading, else its
         # run line (with a heading, the run line is tested only on the lines under it).
         self._run_pattern = self._run_start or self._run_line
@@ -255,6 +258,11 @@ class CompiledRule:
                 and self._is_anchor(p, known)
             ):
                 removed_headings.append((at, above))
+        if self._unless_start is not None:
+            hits = [i for i in hits if not self._vetoed(kept[i])]
+            removed_headings = [
+                (at, n) for at, n in removed_headings if not self._vetoed(every[at])
+            ]
         for run in headed_lists(kept, in_scope, hits, model.min_run, self._run_item):
             if model.to_end and run.stop != len(kept):
                 continue
@@ -381,6 +389,10 @@ class CompiledRule:
                 continue
             for i in run:
                 paragraphs[i].remove(REASON_RULE, self.full_id)
+
+    def _vetoed(self, heading: Paragraph) -> bool:
+        assert self._unless_start is not None
+        return bool(self._unless_start.search(subject(heading, self.match_on)))
 
     def _introduced(self, paragraphs: list[Paragraph], start: int) -> bool:
         """Whether the kept line right above a run introduces it as the article's list."""

@@ -259,6 +259,9 @@ class DropRunRule(_RuleBase):
     # With ``line`` alone: a run right under a kept line matching ``not_after`` is left (a
     # list the article introduces: "Areas that will be affected include:").
     not_after: Regex | None = None
+    # With ``start`` and ``line``: a heading that also matches ``unless_start`` heads no
+    # list ("Our Sources" is no writer's name over a date line).
+    unless_start: Regex | None = None
 
     @model_validator(mode="after")
     def _one(self) -> DropRunRule:
@@ -271,6 +274,11 @@ class DropRunRule(_RuleBase):
             raise field_error(
                 "not_after",
                 "not_after tests the line above a run of line matches: give it with line alone",
+            )
+        if self.unless_start is not None and (self.line is None or self.start is None):
+            raise field_error(
+                "unless_start",
+                "unless_start vetoes a heading: give it with start and line",
             )
         if self.bridge is not None and (self.line is None or self.start is not None):
             raise field_error(

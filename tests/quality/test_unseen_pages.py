@@ -1,9 +1,9 @@
-"""The bundled packs on 292 hand-labelled pages written after the chrome of sites the benchmark
-lacks (tests/data/unseen/): no article line may go but one known loss, and the chrome they
-share with other sites (menus, date lines, credits, imprint footers, newsletter and social
-prompts, player labels) must. Measured when set (docs/quality.md): keep 2593 of 2594 lines,
-chrome 0.949 with rules and near-dup; the first look at each batch, before the rules it
-prompted: 0.851 (eight pages), 0.677 (six), 0.697 (five, two in Vietnamese), 0.712 (four
+"""The bundled packs on 304 hand-labelled pages written after the chrome of sites the benchmark
+lacks (tests/data/unseen/): no article line may go but four known losses, and the chrome
+they share with other sites (menus, date lines, credits, imprint footers, newsletter and
+social prompts, player labels) must. Measured when set (docs/quality.md): keep 2950 of 2954
+lines, chrome 0.944 with rules and near-dup; the first look at each batch, before the rules
+it prompted: 0.851 (eight pages), 0.677 (six), 0.697 (five, two in Vietnamese), 0.712 (four
 page types: an explainer, a live blog, a US regional paper, an Indonesian site), 0.683 (four
 pages whose article holds lists: a match report, a recipe, a press release, a "key points"
 box), where keep 1.000 is the point, and 0.966 (two Hanoi Times pages recombining the seeds'
@@ -46,8 +46,12 @@ menu), 0.655 (Le Monde, Der Spiegel, El País, Folha, de Volkskrant, Onet), 1.00
 Hanoi Times pages from the seeds alone; keep 0.977: a table's rows read as link bars), 0.925
 (six more Hanoi Times pages: officials, an op-ed, an event, a gallery, a market brief, a
 Q&A), 0.735 (FT, The Economist, WSJ, SCMP, The Straits Times, The Times of India; keep
-0.932: place-name lists an article introduces read as menus), 0.953 (six Vietnamese English-
-language sites).
+0.932: place-name lists an article introduces read as menus), 0.953 (six Vietnamese
+English-language sites), 0.742 (page types: a newswire press release, a podcast transcript,
+a football live blog, a fact check, court news behind a paywall, a council recap; keep
+0.957: a transcript's repeated stage directions, a fact check's sources under "Our Sources",
+the release's "About" heading and contacts), 0.665 (Il Sole 24 Ore, Yomiuri, Chosun Ilbo,
+The Paper, Al Jazeera Arabic, Gazeta.ru).
 """
 
 from __future__ import annotations
@@ -60,10 +64,17 @@ from tests.quality.helpers import quality_eval
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "unseen"
 CHROME_FLOOR = 0.94
-# The one article line the packs lose, known and left (docs/quality.md): a three-word
-# title right under the menu, after its kicker ("Investigation" / "The Slow Ambulance"),
-# reads as one more menu label. Any other loss, or this one fixed, fails the test.
-KNOWN_LOSSES = {("motherjones_like.txt", 10, "generic/menu-run")}
+# The article lines the packs lose, known and left (docs/quality.md): a three-word title
+# right under the menu, after its kicker ("Investigation" / "The Slow Ambulance"), reads as
+# one more menu label; a press release's "About <Company>" heading and its contacts' bare
+# e-mail addresses read as a site's footer links (labelled article text: the release's
+# own). Any other loss, or one of these fixed, fails the test.
+KNOWN_LOSSES = {
+    ("motherjones_like.txt", 10, "generic/menu-run"),
+    ("pressrelease2_like.txt", 37, "generic/site-links"),
+    ("pressrelease2_like.txt", 44, "generic/contact-email"),
+    ("pressrelease2_like.txt", 48, "generic/contact-email"),
+}
 
 
 @pytest.mark.parametrize("rules_only", [False, True], ids=["rules+neardup", "rules-only"])
@@ -71,7 +82,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
     score = quality_eval().eval_seeds(
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
-    assert score.body >= 2590 and score.chrome >= 8220  # every labelled line was scored
+    assert score.body >= 2950 and score.chrome >= 8590  # every labelled line was scored
     lost = {(doc, line, who) for doc, line, who, _ in score.false_positives}
     assert lost == KNOWN_LOSSES
     assert score.chrome_recall >= CHROME_FLOOR

@@ -117,6 +117,21 @@ def test_drop_run_not_after_leaves_a_list_the_article_introduces(tmp_path: Path)
         pack(tmp_path, "  - {id: r, kind: drop_run, why: w, start: '^x', not_after: ':$'}\n")
 
 
+def test_drop_run_unless_start_vetoes_a_heading(tmp_path: Path) -> None:
+    rule = (
+        "  - {id: n, kind: drop_run, why: w, start: '^[A-Z][a-z]+ [A-Z][a-z]+$',"
+        " line: '\\d{4}$', min_run: 1, unless_start: '^Our '}\n"
+    )
+    rs = pack(tmp_path, rule)
+    assert removed_lines(rs.apply(doc_of("T\nJane Doe\nNov. 9, 2026\nText.\n"))) == {
+        2: "t/n",
+        3: "t/n",
+    }
+    assert removed_lines(rs.apply(doc_of("T\nOur Sources\nFacebook post, Nov. 9, 2026\n"))) == {}
+    with pytest.raises(RuleErrors):  # it vetoes headings: only with start and line
+        pack(tmp_path, "  - {id: r, kind: drop_run, why: w, line: '^x', unless_start: '^y'}\n")
+
+
 def test_drop_run_heading_and_the_list_under_it(tmp_path: Path) -> None:
     rule = "  - {id: r, kind: drop_run, why: w, start: '^Related$', line: '^[^.]+$', min_run: 2}\n"
     rs = pack(tmp_path, rule)
