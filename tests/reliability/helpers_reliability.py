@@ -41,6 +41,15 @@ def article(seed: int, paragraphs: int = 3, words: int = 40) -> str:
     return "\n".join([title, *body]) + "\n"
 
 
+def copy_seeds(parent: Path) -> Path:
+    """A writable copy of the repo's seeds/ as ``parent/seeds``."""
+    dest = parent / "seeds"
+    dest.mkdir()
+    for f in sorted(SEEDS.glob("*.txt")):
+        (dest / f.name).write_bytes(f.read_bytes())
+    return dest
+
+
 def write_corpus(folder: Path, count: int, start: int = 0) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(start, start + count):

@@ -20,18 +20,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers_reliability import RULES, SEEDS, one_error_line, run_cli
+from helpers_reliability import RULES, copy_seeds, one_error_line, run_cli
 
 from dedup import __version__
 
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    dest = tmp_path / "seeds"
-    dest.mkdir()
-    for f in sorted(SEEDS.glob("*.txt")):
-        (dest / f.name).write_bytes(f.read_bytes())
-    return dest
+    return copy_seeds(tmp_path)
 
 
 # --- configuration ---------------------------------------------------------------------------

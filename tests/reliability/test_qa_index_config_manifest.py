@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_reliability import RULES, SEEDS, Run, one_error_line, run_cli
+from helpers_reliability import RULES, SEEDS, Run, copy_seeds, one_error_line, run_cli
 
 from dedup import manifest as manifest_module
 from dedup.index import sync as sync_module
@@ -33,11 +33,7 @@ def _digest(path: Path) -> str:
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    dest = tmp_path / "seeds"
-    dest.mkdir()
-    for f in sorted(SEEDS.glob("*.txt")):
-        (dest / f.name).write_bytes(f.read_bytes())
-    return dest
+    return copy_seeds(tmp_path)
 
 
 def _index(command: str, corpus: Path, index: Path, *extra: str) -> Run:
