@@ -30,6 +30,29 @@ def _is_line(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and v >= 1
 
 
+def _line_record(known_ids: frozenset[str]) -> type[pa.DataFrameModel]:
+    """The columns and checks every line record shares (removed.jsonl, edits.jsonl): a
+    document that exists and a line number; each table's model adds its own."""
+
+    class LineRecord(pa.DataFrameModel):
+        doc_id: Series[Any] = pa.Field(nullable=True)
+        line: Series[Any] = pa.Field(nullable=True)
+
+        class Config:
+            strict = False
+            coerce = False
+
+        @pa.check("doc_id", name="doc_id_exists", ignore_na=False)
+        def _doc_id_exists(cls, s: Series[Any]) -> Series[bool]:
+            return elementwise(s, lambda v: isinstance(v, str) and v in known_ids)  # type: ignore[return-value]
+
+        @pa.check("line", name="line_positive", ignore_na=False)
+        def _line_positive(cls, s: Series[Any]) -> Series[bool]:
+            return elementwise(s, _is_line)  # type: ignore[return-value]
+
+    return LineRecord
+
+
 def _link_messages() -> dict[str, MessageFn]:
     """Messages of the checks every line record shares (removed.jsonl, edits.jsonl)."""
     return {
@@ -47,24 +70,10 @@ def removals_schema(
 ) -> TableSchema:
     """Removed paragraphs: link to a document, line, reason, detail, similarity."""
 
-    class Removals(pa.DataFrameModel):
-        doc_id: Series[Any] = pa.Field(nullable=True)
-        line: Series[Any] = pa.Field(nullable=True)
+    class Removals(_line_record(known_ids)):  # type: ignore[misc]
         reason: Series[Any] = pa.Field(nullable=True)
         detail: Series[Any] = pa.Field(nullable=True)
         similarity: Series[Any] = pa.Field(nullable=True)
-
-        class Config:
-            strict = False
-            coerce = False
-
-        @pa.check("doc_id", name="doc_id_exists", ignore_na=False)
-        def _doc_id_exists(cls, s: Series[Any]) -> Series[bool]:
-            return elementwise(s, lambda v: isinstance(v, str) and v in known_ids)  # type: ignore[return-value]
-
-        @pa.check("line", name="line_positive", ignore_na=False)
-        def _line_positive(cls, s: Series[Any]) -> Series[bool]:
-            return elementwise(s, _is_line)  # type: ignore[return-value]
 
         @pa.check("reason", name="reason_allowed", ignore_na=False)
         def _reason_allowed(cls, s: Series[Any]) -> Series[bool]:
@@ -143,22 +152,7 @@ def edits_schema(
 ) -> TableSchema:
     """Edited kept paragraphs (``edits.jsonl``): link to a document and one of its kept lines."""
 
-    class Edits(pa.DataFrameModel):
-        doc_id: Series[Any] = pa.Field(nullable=True)
-        line: Series[Any] = pa.Field(nullable=True)
-
-        class Config:
-            strict = False
-            coerce = False
-
-        @pa.check("doc_id", name="doc_id_exists", ignore_na=False)
-        def _doc_id_exists(cls, s: Series[Any]) -> Series[bool]:
-            return elementwise(s, lambda v: isinstance(v, str) and v in known_ids)  # type: ignore[return-value]
-
-        @pa.check("line", name="line_positive", ignore_na=False)
-        def _line_positive(cls, s: Series[Any]) -> Series[bool]:
-            return elementwise(s, _is_line)  # type: ignore[return-value]
-
+    class Edits(_line_record(known_ids)):  # type: ignore[misc]
         @pa.dataframe_check(name="line_unique_per_doc")
         def _line_unique(cls, df: pd.DataFrame) -> Series[bool]:
             if not has(df, "doc_id", "line"):
