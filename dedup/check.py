@@ -36,6 +36,7 @@ from dedup.index.store import IndexStore
 from dedup.index.sync import SyncReport, open_index, update
 from dedup.io.readers import printable
 from dedup.model import Document, Paragraph
+from dedup.text.normalize import unspaced_words
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,8 @@ def _schema_findings(
                 "(--max-title-chars); is the first kept line really the headline?",
             )
         )
-    words = sum(len(p.text.split()) for p in body)
+    # counted as validation counts them (two Chinese or Japanese characters a word)
+    words = sum(len(p.text.split()) + unspaced_words(p.text) for p in body)
     where = body[0].line if body else title.line
     if words < cfg.min_words:
         out.append(
@@ -200,7 +202,9 @@ def _duplicates(
             sim = jaccard(it.signed.shingles, document_shingles(cand.norms, scheme.shingle_size))
             if sim >= threshold:
                 twins[i].append((sim, _join(corpus_shown, cand.path)))
-    order = sorted(range(len(items)), key=lambda k: items[k].shown)
+    # As `dedup clean` picks a cluster's canonical document: the most kept characters
+    # first, then input (here path) order; the other of a pair is the duplicate.
+    order = sorted(range(len(items)), key=lambda k: (-_kept_chars(items[k]), items[k].shown))
     for pos, j in enumerate(order):
         b = items[j]
         for i in order[:pos]:
@@ -209,8 +213,12 @@ def _duplicates(
                 continue
             sim = jaccard(a.signed.shingles, b.signed.shingles)
             if sim >= threshold:
-                twins[j].append((sim, a.shown))  # the later file is the duplicate
+                twins[j].append((sim, a.shown))
     return [_twin_finding(items[i], t, threshold) for i, t in twins.items() if t]
+
+
+def _kept_chars(item: _Checked) -> int:
+    return sum(len(norm) for norm in item.signed.norms)
 
 
 def _join(corpus_shown: str, rel: str) -> str:

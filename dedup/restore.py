@@ -72,6 +72,18 @@ def restore_documents(out_dir: str | os.PathLike[str]) -> Iterator[RestoredDocum
         yield RestoredDocument(doc_id, d.get("path") or doc_id, lines)
 
 
+def not_restorable(out_dir: str | os.PathLike[str]) -> list[tuple[str, str]]:
+    """``(doc_id, reject reason)`` of the rejected documents nothing of which was kept (an
+    empty input, or one that could not be read or decoded): they cannot be rebuilt."""
+    out = Path(out_dir)
+    removed = {str(r.get("doc_id")) for r in _jsonl(out / "removed.jsonl")}
+    return [
+        (str(d["doc_id"]), str(d.get("reject_reason") or ""))
+        for d in _jsonl(out / "documents.jsonl")
+        if d["status"] == "rejected" and not d["lines"] and d["doc_id"] not in removed
+    ]
+
+
 def restore(out_dir: str | os.PathLike[str], to: str | os.PathLike[str]) -> int:
     """Write every restored document under ``to`` with its input's relative name."""
     to = Path(to)

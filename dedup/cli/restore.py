@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from dedup.cli.common import error_boundary
-from dedup.restore import restore
+from dedup.restore import not_restorable, restore
 
 
 @click.command(name="restore", short_help="Rebuild the input documents from an output folder.")
@@ -24,8 +24,9 @@ def command(out_dir: Path, to: Path) -> None:
 
     The rebuilt files equal the inputs apart from line endings, trailing whitespace, a
     byte-order mark and trailing blank lines; they are UTF-8 (a UTF-16 input comes back
-    as UTF-8), and inputs rejected as empty are not rebuilt. --to must be a new or empty
-    folder: restore never overwrites a file.
+    as UTF-8); inputs rejected with nothing kept (empty, unreadable, undecodable) are not
+    rebuilt, and the command names them. --to must be a new or empty folder: restore
+    never overwrites a file.
 
     \b
     Example:
@@ -39,4 +40,14 @@ def command(out_dir: Path, to: Path) -> None:
         raise click.UsageError(f"--to {to} is not empty; restore into a new or empty folder")
     with error_boundary():
         count = restore(out_dir, to)
+        skipped = not_restorable(out_dir)
     click.echo(f"restored {count} documents into {to}", err=True)
+    if skipped:
+        # Said, not silent: a reader comparing file trees would find them missing.
+        first = ", ".join(f"{doc_id} ({why})" for doc_id, why in skipped[:3])
+        more = f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+        click.echo(
+            f"not rebuilt: {len(skipped)} rejected documents of which nothing was kept: "
+            f"{first}{more}; see documents.jsonl",
+            err=True,
+        )

@@ -42,8 +42,9 @@ LOCK = ".dedup.lock"
 # them "." or "..".
 _PLAIN_RELATIVE = re.compile(r"(?:(?!\.\.?/)[\w.-]+/)*(?!\.\.?$)[\w.-]+", re.ASCII)
 _JSON_OPTS = orjson.OPT_APPEND_NEWLINE
-# A Windows drive ("C:", "C:dir") names no folder inside ours; other colons are plain
-# characters of a POSIX file name ("2024-05-01T10:30:00.txt").
+# A Windows drive ("C:" in "C:\\data\\a.txt") names no folder inside ours: a first part
+# that is a drive alone is dropped. Other colons are plain characters of a POSIX file
+# name ("2024-05-01T10:30:00.txt", "q:a.txt").
 _DRIVE = re.compile(r"[A-Za-z]:")
 
 
@@ -208,11 +209,10 @@ def safe_relative(rel: str) -> PurePosixPath:
     """``rel`` as a path that stays inside its folder (no absolute, '..', or drive parts)."""
     if _PLAIN_RELATIVE.fullmatch(rel):
         return PurePosixPath(rel)  # the common case, without splitting and re-joining
-    parts = [
-        p
-        for p in PurePosixPath(rel.replace("\\", "/")).parts
-        if p not in ("", ".", "..", "/") and not _DRIVE.match(p)
-    ]
+    given = PurePosixPath(rel.replace("\\", "/")).parts
+    if given and _DRIVE.fullmatch(given[0]):
+        given = given[1:]
+    parts = [p for p in given if p not in ("", ".", "..", "/")]
     if not parts:
         raise OutputError(f"unsafe output name {rel!r}")
     return PurePosixPath(*parts)
@@ -258,6 +258,7 @@ def write_text_tree(out_dir: Path, documents: Iterable[Document]) -> int:
     staging = make_temp_folder(out_dir, TEXT_DIR)
     written = 0
     made: set[str] = {str(staging)}
+    owners: dict[str, str] = {}  # cleaned-text file -> the document written there
     try:
         for doc in documents:
             if doc.status != "kept" or not doc.text_path:
@@ -265,6 +266,7 @@ def write_text_tree(out_dir: Path, documents: Iterable[Document]) -> int:
             # Plain os calls and a cache of the folders made: pathlib's per-file overhead
             # was most of the cost of writing 27,000 files (pyinstrument).
             target = os.path.join(staging, safe_relative(doc.text_path))
+            first = owners.setdefault(target, doc.source)
             parent = os.path.dirname(target)
             if parent not in made:
                 os.makedirs(parent, exist_ok=True)
@@ -273,7 +275,8 @@ def write_text_tree(out_dir: Path, documents: Iterable[Document]) -> int:
                 fd = os.open(target, CREATE_NEW, 0o666)
             except FileExistsError:
                 raise OutputError(
-                    f"two documents map to the same cleaned-text file {doc.text_path!r}",
+                    f"two documents map to the same cleaned-text file {doc.text_path!r}: "
+                    f"{first} and {doc.source}; rename one",
                     path=final,
                 ) from None
             try:

@@ -9,6 +9,7 @@ turn into a load error naming the pattern.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -136,6 +137,26 @@ class PatternBank:
         self._memo = {}
 
 
+_TEMPLATE = re.compile(r"\\(?:g<(\w+)>|(\d{1,2})|(.))", re.DOTALL)
+_ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
+
+
+def _expand(template: str, match: Any) -> str:
+    """A replacement template with the groups of ``match`` put in, as :meth:`re.Match.expand`
+    reads it: ``\\1``, ``\\g<1>``, ``\\g<name>``, ``\\n``, ``\\\\``."""
+    if "\\" not in template:
+        return template
+
+    def group(m: re.Match[str]) -> str:
+        name, number, other = m.groups()
+        if other is not None:
+            return _ESCAPES.get(other, "\\" + other)
+        key: int | str = int(name) if name and name.isdigit() else (name or int(number))
+        return match.group(key) or ""
+
+    return _TEMPLATE.sub(group, template)
+
+
 class Pattern:
     """An RE2 pattern compiled on first use; pickles as its source text only."""
 
@@ -167,7 +188,10 @@ class Pattern:
         return self._get().search(text) is not None
 
     def sub(self, repl: str, text: str) -> str:
-        result: str = self._get().sub(repl, text)
+        """``text`` with every match replaced by ``repl`` (``\\1``, ``\\g<name>`` expanded).
+        The expansion is ours: google-re2's own turns a non-ASCII replacement into
+        mojibake ("—" became "â\\x80\\x94")."""
+        result: str = self._get().sub(lambda m: _expand(repl, m), text)
         return result
 
     def __getstate__(self) -> tuple[str, PatternBank | None, int]:

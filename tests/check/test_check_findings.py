@@ -66,10 +66,17 @@ def test_two_new_files_that_duplicate_each_other(
     b = corpus / "006_b.txt"
     b.write_text(a.read_text().replace("Kyrgyz", "Kyrgyzstan's", 1))
     findings = check_files([b, a], config, corpus, index_path)
-    # Reported once, on the later file, naming the earlier one.
+    # Reported once, on the file `dedup clean` would mark the duplicate: b keeps more text
+    # (its canonical document), so a is the copy; it named b the copy before.
     assert [(f.path, f.code, f.twin) for f in findings] == [
-        (b.as_posix(), "DUPLICATE", a.as_posix())
+        (a.as_posix(), "DUPLICATE", b.as_posix())
     ]
+    # Of two equal files, the later path, as clean's input order.
+    b.unlink()
+    c = corpus / "007_c.txt"
+    c.write_text(a.read_text())
+    findings = check_files([c, a], config, corpus, tmp_path / "i2.sqlite")
+    assert [(f.path, f.twin) for f in findings] == [(c.as_posix(), a.as_posix())]
 
 
 def test_decode_error_names_the_line(

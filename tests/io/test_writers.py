@@ -26,7 +26,7 @@ def test_text_tree_writes_nested_files_and_replaces_the_old_tree(tmp_path: Path)
 
 
 def test_two_documents_on_one_text_file_is_an_error_not_an_overwrite(tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match=r"same cleaned-text file '\./x\.txt'"):
+    with pytest.raises(OutputError, match=r"same cleaned-text file '\./x\.txt': a and b; rename"):
         write_text_tree(tmp_path, [_doc("a", "x.txt"), _doc("b", "./x.txt")])
     assert not (tmp_path / "text").exists()
     assert [p.name for p in tmp_path.iterdir()] == []  # the staging folder is gone too
@@ -47,6 +47,11 @@ def test_two_documents_on_one_text_file_is_an_error_not_an_overwrite(tmp_path: P
         # stopped the whole run at write time, under --on-error skip too).
         ("2024-05-01T10:30:00.txt", "2024-05-01T10:30:00.txt"),
         ("feeds/urn:ap:123.txt", "feeds/urn:ap:123.txt"),
+        # A letter and a colon starting a name is no drive ("q:a.txt" stopped the run; in
+        # a folder, sub/q:a.txt was written to the file text/sub).
+        ("q:a.txt", "q:a.txt"),
+        ("sub/q:a.txt", "sub/q:a.txt"),
+        ("C:\\data\\a.txt", "data/a.txt"),
     ],
 )
 def test_safe_relative_stays_inside(rel: str, expected: str) -> None:

@@ -392,6 +392,29 @@ def test_would_remove_runs_on_a_copy(tmp_path: Path) -> None:
     assert rs.would_remove(doc) == []  # already removed: nothing more
 
 
+def test_strip_replacement_keeps_non_ascii_text_and_expands_groups(tmp_path: Path) -> None:
+    # google-re2's own template expansion wrote "â\x80\x94" for "—" (silent mojibake).
+    rs = pack(
+        tmp_path,
+        "  - {id: d, kind: strip, why: w, regex: ' -- ', replace: ' — '}\n"
+        "  - {id: g, kind: strip, why: w, regex: '(\\d+) EUR', replace: '€\\1'}\n",
+    )
+    doc = rs.apply(doc_of("Title\nPrices -- now 12 EUR -- rose.\n"))
+    assert doc.paragraphs[1].text == "Prices — now €12 — rose."
+
+
+def test_a_strip_example_whose_output_would_be_edited_again_fails(tmp_path: Path) -> None:
+    # "HCM" -> "HCM City" passes once, and becomes "HCM City City" when cleaned again.
+    rs = pack(
+        tmp_path,
+        "  - id: c\n    kind: strip\n    why: w\n    regex: '\\bHCM\\b'\n"
+        "    replace: HCM City\n"
+        "    examples:\n      strip: [{in: 'HCM grows', out: 'HCM City grows'}]\n",
+    )
+    [result] = rs.run_examples()
+    assert not result.ok and "not idempotent" in result.message
+
+
 def test_examples_runner_reports_failures_with_lines(tmp_path: Path) -> None:
     rs = pack(
         tmp_path,
