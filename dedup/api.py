@@ -285,10 +285,10 @@ def _run(
 
     result = CleanResult(out_dir, documents, manifest, validation)
     if report is not None:
-        from dedup.report import render_report
+        try:  # the import too: an interrupt there also comes after the commit
+            from dedup.report import render_report
 
-        _phase(progress, f"rendering {report}")
-        try:
+            _phase(progress, f"rendering {report}")
             result.report = render_report(out_dir, report)
         except KeyboardInterrupt:
             # The outputs are committed: say so rather than a bare "interrupted", which

@@ -112,7 +112,7 @@ def _schema_findings(
                 title.line,
                 "SCHEMA-TITLE",
                 f"title is {len(title.text)} characters, over {cfg.max_title_chars} "
-                "(--max-title-chars); is the first kept line really the headline?",
+                "(validation.max_title_chars); is the first kept line really the headline?",
             )
         )
     # counted as validation counts them (two Chinese or Japanese characters a word)
@@ -124,7 +124,8 @@ def _schema_findings(
                 shown,
                 where,
                 "SCHEMA-LENGTH",
-                f"body has {words} words after cleaning, fewer than {cfg.min_words} (--min-words)",
+                f"body has {words} words after cleaning, fewer than {cfg.min_words} "
+                "(validation.min_words)",
             )
         )
     if len(body) < cfg.min_paragraphs:
@@ -134,7 +135,7 @@ def _schema_findings(
                 where,
                 "SCHEMA-LENGTH",
                 f"body has {len(body)} paragraphs after the title, fewer than "
-                f"{cfg.min_paragraphs} (--min-paragraphs)",
+                f"{cfg.min_paragraphs} (validation.min_paragraphs)",
             )
         )
     # Leftover chrome: cleaning is idempotent, so the cleaned text run through the rules

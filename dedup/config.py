@@ -158,16 +158,27 @@ def _deep_merge(into: dict[str, Any], new: dict[str, Any]) -> None:
 
 
 def find_config_file(start: Path | None = None) -> Path | None:
-    """``dedup.toml`` or a ``pyproject.toml`` with ``[tool.dedup]``, from ``start`` upward."""
+    """``dedup.toml`` or a ``pyproject.toml`` with ``[tool.dedup]``, from ``start`` upward.
+    A ``pyproject.toml`` without that table does not end the search (a sub-package's
+    pyproject hid the project's dedup.toml one level up)."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "dedup.toml"
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        if pyproject.is_file() and _has_dedup_table(pyproject):
             return pyproject
     return None
+
+
+def _has_dedup_table(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # used, so that load_config_file reports what is wrong with it
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "dedup" in tool
 
 
 def load_config_file(path: Path) -> dict[str, Any]:

@@ -30,7 +30,7 @@ def command(out_dir: Path, to: Path) -> None:
 
     \b
     Example:
-      dedup restore build/seeds --to /tmp/seeds-restored && diff -r seeds /tmp/seeds-restored
+      dedup restore build/seeds --to /tmp/seeds-restored
     """
     if to.resolve() == out_dir.resolve() or out_dir.resolve() in to.resolve().parents:
         raise click.UsageError("--to must not be inside the output folder")

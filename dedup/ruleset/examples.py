@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from dedup.model import Document, Paragraph
 from dedup.ruleset.engine import CompiledRule
-from dedup.ruleset.models import HeaderAboveRule, TitleEchoRule
+from dedup.ruleset.models import CutAfterRule, HeaderAboveRule, TitleEchoRule
 from dedup.text.normalize import normalize
 
 
@@ -80,6 +80,9 @@ def run_examples(path: str, rules: Sequence[CompiledRule]) -> list[ExampleResult
                 result("drop", j, str(example), ok, "" if ok else f"removed: {gone!r}")
                 continue
             kept = [p.raw for p in doc.paragraphs if p.kept]
+            if isinstance(rule.model, CutAfterRule) and not rule.model.include_marker:
+                # The marker stays by design: the example passes when all after it went.
+                kept = kept[1:] if doc.paragraphs and doc.paragraphs[0].kept else kept
             ok = not kept and bool(doc.paragraphs)
             result("drop", j, str(example), ok, "" if ok else _not_dropped(kept))
         for j, example in enumerate(ex.keep):

@@ -250,3 +250,17 @@ def test_suggested_boilerplate_rules_have_distinct_ids() -> None:
     rules = [yaml.safe_load(_rule_snippet(line, 12, 12))[0] for line in lines]
     assert rules[0]["id"] != rules[1]["id"]
     assert all(r["id"].startswith("boilerplate-download-the-daily-gazette-") for r in rules)
+
+
+def test_a_pyproject_without_a_dedup_table_does_not_hide_dedup_toml(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    (project / "pkg").mkdir(parents=True)
+    (project / "dedup.toml").write_text("[neardup]\nnum_perm = 64\n")
+    (project / "pkg" / "pyproject.toml").write_text('[project]\nname = "pkg"\n')
+    monkeypatch.chdir(project / "pkg")
+    out = tmp_path / "o"
+    assert run_cli("clean", corpus, "--out", out, "-q", "-j", "1").exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["parameters"]["neardup"]["num_perm"] == 64

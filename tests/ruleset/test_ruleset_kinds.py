@@ -621,3 +621,14 @@ def test_page_header_kinds_take_no_where(tmp_path: Path, kind: str) -> None:
     record = info.value.records[0]
     assert record.field == "rules[0].where"
     assert record.message.startswith(f"{kind} rules take no where")
+
+
+def test_a_cut_after_that_keeps_its_marker_can_pass_a_drop_example(tmp_path: Path) -> None:
+    rs = pack(
+        tmp_path,
+        "  - id: c\n    kind: cut_after\n    why: w\n    include_marker: false\n"
+        "    exact: [Related news]\n"
+        '    examples:\n      drop: ["Related news\\nA headline\\nAnother"]\n',
+    )
+    [result] = rs.run_examples()
+    assert result.ok, result.message
