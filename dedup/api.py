@@ -160,7 +160,9 @@ def _check_arguments(
             f"not {type(config).__name__}"
         )
     if command is not None and (
-        isinstance(command, str) or not all(isinstance(a, str) for a in command)  # type: ignore[attr-defined]
+        isinstance(command, str)
+        or not isinstance(command, Sequence)
+        or not all(isinstance(a, str) for a in command)
     ):
         raise TypeError("command must be a sequence of strings (the argv recorded in the manifest)")
     for name, value in (("validate", validate), ("index_update", index_update)):

@@ -243,9 +243,30 @@ class CompiledRule:
         other): a heading inside a removed menu or page header ("Most read" among section
         names, "Up next:" over the title) took the title and lead under it as its list
         (measured on the 181 and unseen pages). A rerun has neither heading nor list."""
-        # The removed headings in scope (above it too when it starts at the top), found
-        # before this rule removes anything: (index in ``every``, kept lines above it).
-        removed_headings: list[tuple[int, int]] = []
+        removed = self._removed_headings(every, in_scope, known)  # before any removal
+        if self._unless_start is not None:
+            hits = [i for i in hits if not self._vetoed(kept[i])]
+            removed = [(at, n) for at, n in removed if not self._vetoed(every[at])]
+        for run in headed_lists(kept, in_scope, hits, model.min_run, self._run_item):
+            if model.to_end and run.stop != len(kept):
+                continue
+            for i in run:
+                kept[i].remove(REASON_RULE, self.full_id)
+        for at, above in removed:
+            items = self._items_under(every, at, in_scope.stop - above)
+            if len(items) < model.min_run:
+                continue
+            if model.to_end and above + len(items) != len(kept):
+                continue
+            for p in items:
+                p.remove(REASON_RULE, self.full_id)
+
+    def _removed_headings(
+        self, every: list[Paragraph], in_scope: range, known: frozenset[str] | None
+    ) -> list[tuple[int, int]]:
+        """The headings a ``drop`` rule removed in scope (above it too when it starts at
+        the top): (index in ``every``, kept lines above it)."""
+        found: list[tuple[int, int]] = []
         above = 0
         for at, p in enumerate(every):
             if p.removal is None:
@@ -257,31 +278,18 @@ class CompiledRule:
                 and p.removal.detail in self.line_rules
                 and self._is_anchor(p, known)
             ):
-                removed_headings.append((at, above))
-        if self._unless_start is not None:
-            hits = [i for i in hits if not self._vetoed(kept[i])]
-            removed_headings = [
-                (at, n) for at, n in removed_headings if not self._vetoed(every[at])
-            ]
-        for run in headed_lists(kept, in_scope, hits, model.min_run, self._run_item):
-            if model.to_end and run.stop != len(kept):
-                continue
-            for i in run:
-                kept[i].remove(REASON_RULE, self.full_id)
-        for at, above in removed_headings:
-            items: list[Paragraph] = []
-            for p in every[at + 1 :]:
-                if above + len(items) >= in_scope.stop or p.removal is not None:
-                    break
-                if not self._run_item(p):
-                    break
-                items.append(p)
-            if len(items) < model.min_run:
-                continue
-            if model.to_end and above + len(items) != len(kept):
-                continue
-            for p in items:
-                p.remove(REASON_RULE, self.full_id)
+                found.append((at, above))
+        return found
+
+    def _items_under(self, every: list[Paragraph], at: int, room: int) -> list[Paragraph]:
+        """The kept ``line`` lines right under ``every[at]`` (at most ``room``, the kept
+        lines left in scope), up to the first other or removed line."""
+        items: list[Paragraph] = []
+        for p in every[at + 1 :]:
+            if len(items) >= room or p.removal is not None or not self._run_item(p):
+                break
+            items.append(p)
+        return items
 
     def anchor_texts(self, paragraphs: Sequence[Paragraph]) -> list[str]:
         """For a ``header_above`` rule or a headed ``drop_run``: the subjects of the lines
