@@ -36,7 +36,7 @@ from dedup.index.store import IndexStore
 from dedup.index.sync import SyncReport, open_index, update
 from dedup.io.readers import printable
 from dedup.model import Document, Paragraph
-from dedup.text.normalize import unspaced_words
+from dedup.text.normalize import is_stage_direction, unspaced_words
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,15 @@ def _schema_findings(
         msg = "no title: every line is removed by the rules"
         return [CheckFinding(shown, first, "SCHEMA-TITLE", msg)]
     out: list[CheckFinding] = []
-    title, body = kept[0], kept[1:]
+    title = kept[0]
+    # `dedup clean` removes a paragraph's exact repeats (a body written out twice) before
+    # validation counts words: count as it will (near repeats need the engine: not here).
+    seen = {title.norm}
+    body = []
+    for p in kept[1:]:
+        if p.norm not in seen or is_stage_direction(p.norm):
+            seen.add(p.norm)
+            body.append(p)
     if len(title.text) > cfg.max_title_chars:
         out.append(
             CheckFinding(

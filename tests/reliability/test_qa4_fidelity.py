@@ -7,7 +7,8 @@ duplicate pair `dedup check` names: tests/check/test_check_findings.py.)
   drive: alone it stopped the run, in a folder its text went to the folder's name.
 * ``dedup check`` counted a Chinese article's words by spaces ("1 words") and rejected
   what ``dedup clean`` validates.
-* ``dedup restore`` skipped rejected documents without a word.
+* ``dedup restore`` skipped rejected documents without a word; ``dedup check`` counted
+  words before the exact repeats ``dedup clean`` removes.
 * ``manifest.json``'s ``removed_by_rule`` left out the lines a strip rule emptied, which
   the report counts as the rule's hits.
 """
@@ -78,3 +79,16 @@ def test_manifest_counts_a_strip_rules_emptied_lines_as_its_hits(tmp_path: Path)
     counts = json.loads((out / "manifest.json").read_text())["counts"]
     assert counts["removed_by_reason"] == {"empty-after-edit": 1}
     assert counts["removed_by_rule"] == {"p/dl": 1}
+
+
+def test_check_counts_words_as_clean_will_after_exact_repeats(tmp_path: Path) -> None:
+    # One short paragraph written three times: clean removes two as repeats and then fails
+    # text_min_words; check passed it.
+    corpus = copy_seeds(tmp_path)
+    new = tmp_path / "rep.txt"
+    para = "The council approved the new school budget on Monday evening."  # 10 words
+    new.write_text("A headline about the school budget\n" + "\n".join([para] * 3) + "\n")
+    run = run_cli("check", new, "--corpus", corpus, "--index", tmp_path / "i.sqlite")
+    assert "SCHEMA-LENGTH body has 10 words" in run.output, run.output
+    out = tmp_path / "out"
+    assert run_cli("clean", new, "--out", out, "-q").exit_code == 1  # and clean agrees
