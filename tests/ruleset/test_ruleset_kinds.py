@@ -132,6 +132,24 @@ def test_drop_run_unless_start_vetoes_a_heading(tmp_path: Path) -> None:
         pack(tmp_path, "  - {id: r, kind: drop_run, why: w, line: '^x', unless_start: '^y'}\n")
 
 
+def test_drop_run_subheading_words_leaves_the_articles_subheading(tmp_path: Path) -> None:
+    rule = (
+        "  - {id: r, kind: drop_run, why: w, start: '^Read more$', line: '^[^.]+$',"
+        " min_run: 1, subheading_words: 5}\n"
+    )
+    rs = pack(tmp_path, rule)
+    box = "Read more\nEU agrees climate target after months of talks\n"
+    # The question under the box is the article's: it stays, the box goes.
+    page = f"T\nText one.\n{box}Why does it matter?\nScientists say emissions must fall.\n"
+    assert removed_lines(rs.apply(doc_of(page))) == {3: "t/r", 4: "t/r"}
+    # At the end of the page a short last headline is still the box's.
+    assert removed_lines(rs.apply(doc_of(f"T\nText one.\n{box}Trump wins Iowa\n"))) == {
+        3: "t/r",
+        4: "t/r",
+        5: "t/r",
+    }
+
+
 def test_drop_run_heading_and_the_list_under_it(tmp_path: Path) -> None:
     rule = "  - {id: r, kind: drop_run, why: w, start: '^Related$', line: '^[^.]+$', min_run: 2}\n"
     rs = pack(tmp_path, rule)
