@@ -112,3 +112,29 @@ def safe_text_path(doc_id: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", doc_id).strip("._")[:80] or "doc"
     digest = hashlib.sha1(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{stem}-{digest}.txt"
+
+
+def walk(root: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(root)`` top-down, names sorted, symlinked folders listed but not entered,
+    without recursion: Python 3.11's ``os.walk`` recurses, and 1,200 nested folders raised
+    RecursionError. An unreadable folder raises the ``OSError``."""
+    stack = [os.fspath(root)]
+    while stack:
+        folder = stack.pop()
+        dirs: list[str] = []
+        files: list[str] = []
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                (dirs if is_dir else files).append(entry.name)
+        dirs.sort()
+        files.sort()
+        yield folder, dirs, files
+        stack.extend(
+            os.path.join(folder, d)
+            for d in reversed(dirs)
+            if not os.path.islink(os.path.join(folder, d))
+        )

@@ -23,6 +23,7 @@ from dedup.io.files import (
     printable,
     read_file,
     safe_text_path,
+    walk,
 )
 from dedup.io.records import read_jsonl, read_parquet
 
@@ -55,8 +56,27 @@ def kind_of(path: Path) -> str | None:
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    # os.walk without followlinks: symlinked folders (and so symlink loops) are not entered.
-    for folder, dirs, files in os.walk(root, onerror=_walk_error):
+    # Symlinked folders (and so symlink loops) are not entered.
+    try:
+        yield from _walk_folders(root)
+    except OSError as exc:
+        _walk_error(exc)
+
+
+# Deeper folders are refused with one line: the output's text/ mirrors them, and Python's
+# makedirs and rmtree recurse (about 990 levels is where they break).
+MAX_DEPTH = 256
+
+
+def _walk_folders(root: Path) -> Iterator[Path]:
+    base = os.fspath(root).rstrip(os.sep).count(os.sep)
+    for folder, _dirs, files in walk(root):
+        if folder.count(os.sep) - base > MAX_DEPTH:
+            raise InputError(
+                f"folders nested more than {MAX_DEPTH} levels deep are not supported",
+                path=printable(folder[:200] + "..."),
+                code="SUFFIX",
+            )
         if "manifest.json" in files and "documents.jsonl" in files:
             # Its record files are no corpus: read as one, every record was a bad document.
             raise InputError(
@@ -65,8 +85,7 @@ def _walk(root: Path) -> Iterator[Path]:
                 path=printable(folder),
                 code="SUFFIX",
             )
-        dirs.sort()
-        for name in sorted(files):
+        for name in files:
             yield Path(folder) / name
 
 

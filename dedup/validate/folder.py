@@ -11,13 +11,13 @@ to run. Heavy imports (pandas) stay with the caller.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dedup.errors import OutputError
+from dedup.io.files import walk
 from dedup.io.writers import DOCUMENTS, MANIFEST, TEXT_DIR, VALIDATION, file_text, safe_relative
 from dedup.validate.findings import Finding
 from dedup.validate.tables import _row
@@ -177,7 +177,7 @@ def _first_difference(want: str, got: str) -> str:
 
 def _files(root: Path) -> Iterator[str]:
     """Every non-folder entry under ``root`` (links too), as a relative POSIX path."""
-    for folder, _dirs, names in os.walk(root):
+    for folder, _dirs, names in walk(root):
         rel = Path(folder).relative_to(root)
         for name in names:
             yield (rel / name).as_posix()
