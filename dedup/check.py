@@ -37,7 +37,8 @@ from dedup.index.store import IndexStore
 from dedup.index.sync import SyncReport, open_index, update
 from dedup.io.readers import printable
 from dedup.model import Document, Paragraph
-from dedup.text.normalize import is_stage_direction, unspaced_words
+from dedup.text.normalize import unspaced_words
+from dedup.validate.corpus import repeated_pairs
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +109,8 @@ def _schema_findings(
     title = kept[0]
     # `dedup clean` removes a paragraph's exact repeats (a body written out twice) before
     # validation counts words: count as it will (near repeats need the engine: not here).
-    seen = {title.norm}
-    body = []
-    for p in kept[1:]:
-        if p.norm not in seen or is_stage_direction(p.norm):
-            seen.add(p.norm)
-            body.append(p)
+    repeats = {j for _, j, _ in repeated_pairs([p.norm for p in kept], 1.0, 0)}
+    body = [p for k, p in enumerate(kept) if k and k not in repeats]
     if len(title.text) > cfg.max_title_chars:
         out.append(
             CheckFinding(

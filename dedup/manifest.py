@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from dedup import __version__
-from dedup.model import REASON_EMPTY, REASON_RULE, Document
+from dedup.model import RULE_REASONS, Document
 from dedup.pipeline import Corpus
 
 if TYPE_CHECKING:  # annotations only: readers of the format constant must not import config
@@ -155,10 +155,6 @@ def _parameters(config: DedupConfig) -> dict[str, Any]:
     return params
 
 
-# Removals whose detail is a rule id: a line a rule removed, or one a strip rule emptied.
-_RULE_REASONS = (REASON_RULE, REASON_EMPTY)
-
-
 def counts(documents: Sequence[Document]) -> dict[str, Any]:
     """Documents by status; paragraphs and characters in/kept/removed; removals by reason
     and by rule, in one pass over the paragraphs."""
@@ -177,7 +173,7 @@ def counts(documents: Sequence[Document]) -> dict[str, Any]:
                 n_removed += 1
                 c_removed += size
                 by_reason[removal.reason] += 1
-                if removal.reason in _RULE_REASONS:  # the report counts a rule's hits so too
+                if removal.reason in RULE_REASONS:
                     by_rule[removal.detail] += 1
     paras = {"in": n_in, "kept": n_in - n_removed, "removed": n_removed}
     chars = {"in": c_in, "removed": c_removed}

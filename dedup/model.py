@@ -22,6 +22,8 @@ REASON_CAPTION: Final = "caption-echo"  # detail: the paragraph it echoes "doc_i
 REASON_EMPTY: Final = "empty-after-edit"  # detail: rule id whose in-line edit emptied it
 REASONS: Final = (REASON_RULE, REASON_REPEATED, REASON_BOILERPLATE, REASON_CAPTION, REASON_EMPTY)
 DUPLICATE_REASONS: Final = (REASON_REPEATED, REASON_BOILERPLATE, REASON_CAPTION)
+# Removals whose detail is a rule id: a rule's hits (the manifest and the report count them).
+RULE_REASONS: Final = (REASON_RULE, REASON_EMPTY)
 
 
 # How many paragraphs have been removed or edited in this process so far. Only ever

@@ -123,6 +123,7 @@ def walk(root: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[st
         folder = stack.pop()
         dirs: list[str] = []
         files: list[str] = []
+        links: set[str] = set()  # folders listed, not entered
         with os.scandir(folder) as entries:
             for entry in entries:
                 try:
@@ -130,11 +131,9 @@ def walk(root: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[st
                 except OSError:
                     is_dir = False
                 (dirs if is_dir else files).append(entry.name)
+                if is_dir and entry.is_symlink():
+                    links.add(entry.name)
         dirs.sort()
         files.sort()
         yield folder, dirs, files
-        stack.extend(
-            os.path.join(folder, d)
-            for d in reversed(dirs)
-            if not os.path.islink(os.path.join(folder, d))
-        )
+        stack.extend(os.path.join(folder, d) for d in reversed(dirs) if d not in links)

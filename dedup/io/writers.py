@@ -87,16 +87,22 @@ def check_output_location(
     check_writable_file_path(report, "--report")
 
 
+def _replaced_by_a_run(out_dir: Path, path: Path, names: Sequence[str]) -> bool:
+    """Whether ``path`` is the output folder, its ``text/`` or anything in it (replaced
+    whole by each run), or one of ``names`` in the folder."""
+    out, target = out_dir.resolve(), path.resolve()
+    text = out / TEXT_DIR
+    return (
+        target in (out, text)
+        or text in target.parents
+        or (target.parent == out and target.name in names)
+    )
+
+
 def check_index_location(out_dir: Path, index: Path) -> None:
     """Refuse an ``--index`` the run would delete or overwrite: a file in the output
     folder's ``text/`` (replaced whole by each run) or one of its own files."""
-    out, target = out_dir.resolve(), index.resolve()
-    text = out / TEXT_DIR
-    if (
-        target in (out, text)
-        or text in target.parents
-        or (target.parent == out and target.name in (*OUTPUT_FILES, LOCK))
-    ):
+    if _replaced_by_a_run(out_dir, index, (*OUTPUT_FILES, LOCK)):
         raise OutputError(
             "the index would be inside the output folder's own files, which each run "
             "replaces; choose another --index",
@@ -128,12 +134,9 @@ def check_writable_file_path(path: Path, flag: str) -> None:
 def check_report_location(out_dir: Path, report: Path) -> None:
     """Refuse a report path that would replace one of the output folder's own files (its
     manifest, records, or a cleaned text): the report is written next to them, not over."""
-    out, target = out_dir.resolve(), report.resolve()
-    text = out / TEXT_DIR
-    own_file = target.parent == out and target.name in OUTPUT_FILES
-    if target in (out, text) or text in target.parents or own_file:
+    if _replaced_by_a_run(out_dir, report, OUTPUT_FILES):
         raise OutputError(
-            f"the report would replace the output folder's own {target.name}; "
+            f"the report would replace the output folder's own {report.resolve().name}; "
             "choose another report path",
             path=report,
             code="OUT_IN_INPUT",

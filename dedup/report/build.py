@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from dedup.model import REASON_EMPTY, REASON_RULE
+from dedup.model import RULE_REASONS
 from dedup.report import documents, load
 from dedup.report.charts import bar_chart
 from dedup.report.coerce import as_int, as_str
@@ -60,9 +60,6 @@ MAX_RULE_BARS: Final = 25
 MAX_INPUTS: Final = 20  # inputs named in the verdict (a shell glob can pass thousands)
 MAX_NOTES: Final = 100  # validation notes
 
-# Removal reasons whose ``detail`` is a rule id (the others name a twin "doc_id:line").
-_RULE_REASONS: Final = (REASON_RULE, REASON_EMPTY)
-
 
 @dataclass(slots=True)
 class _Counts:
@@ -101,7 +98,7 @@ def _first_pass(out_dir: Path) -> _Counts:
         stats = _doc_stats(counts, doc_id)
         stats[0] += 1
         stats[1] += len(text)
-        if reason in _RULE_REASONS:  # detail is a rule id
+        if reason in RULE_REASONS:  # detail is a rule id (the others name a twin)
             counts.removed_by_detail[detail] += 1
             if len(counts.examples[detail]) < EXAMPLES_PER_RULE:
                 line = as_str(rec.get("line"))
