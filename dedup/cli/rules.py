@@ -27,8 +27,8 @@ def _configured(config_file: Path | None) -> list[Path]:
     # The same resolution as `dedup clean` (dedup.toml / [tool.dedup], found upward, with
     # its paths relative to it): checking the bundled packs instead said "ok" while
     # `clean` refused the project's own.
-    rules = list(load_config(config_file, {}).rules)
-    source = config_file or find_config_file()
+    source = config_file or find_config_file()  # searched once: load_config takes it
+    rules = list(load_config(source, {}).rules)
     shown = ", ".join(str(p) for p in rules)
     if rules == [bundled_rules_dir()]:
         click.echo(f"dedup: checking the bundled rule packs: {shown}", err=True)
