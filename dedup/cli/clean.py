@@ -173,6 +173,8 @@ def command(
         if more > 0:
             click.echo(f"... and {more} more; see {out_dir / 'validation.json'}", err=True)
     if not quiet:
+        for note in result.validation.notes if result.validation is not None else []:
+            click.echo(f"note: {note}", err=True)  # a check that ran in part or not at all
         click.echo(result.summary(), err=True)
         if result.report is not None:
             click.echo(f"report: {result.report}", err=True)

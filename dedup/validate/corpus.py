@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from dedup.model import Document, Paragraph
 from dedup.text import normalize, segment
@@ -49,13 +49,14 @@ class Probed:
     document's kept lines (:mod:`dedup.validate.probe`)."""
 
     leftovers: list[tuple[int, str]]  # RuleSet.would_remove
-    repeats: list[RepeatPair]  # repeated_pairs, asked with repeat_params
+    repeats: list[RepeatPair]  # scan_repeats, asked with repeat_params
     repeat_params: tuple[float, int, int]  # (threshold, min_chars, min_words)
     # For a document that later lost lines: the raw line numbers asked about, and the rule
     # bank's answers for their texts (those that found a pattern), to prime the bank with.
     lines: tuple[int, ...] = ()
     pattern_hits: dict[str, tuple[int, ...]] = field(default_factory=dict)
     bank: int = 0  # PatternBank.fingerprint of the bank that answered
+    repeats_scanned: int | None = None  # RepeatScan.scanned
 
 
 @dataclass(slots=True)
@@ -191,24 +192,57 @@ def _prime(ruleset: RuleMatcher, earlier: Probed, doc: Document) -> None:
 
 
 def check_repeated_paragraphs(
-    kept: Sequence[KeptDoc], threshold: float, min_chars: int, min_words: int = 0
+    kept: Sequence[KeptDoc],
+    threshold: float,
+    min_chars: int,
+    min_words: int = 0,
+    notes: list[str] | None = None,
 ) -> list[Finding]:
-    """No kept document repeats a paragraph: exactly (normalised), or near when threshold < 1."""
+    """No kept document repeats a paragraph: exactly (normalised), or near when threshold < 1.
+    A document whose near-repeat check ran out of its budget is named in ``notes``."""
     params = (threshold, min_chars, min_words)
     findings: list[Finding] = []
+    partial: list[str] = []
     for kd in kept:
         if kd.probed is not None and kd.probed.repeat_params == params:
-            pairs = kd.probed.repeats
+            scan = RepeatScan(kd.probed.repeats, kd.probed.repeats_scanned)
         else:
-            pairs = repeated_pairs(kd.norms(), *params)
+            scan = scan_repeats(kd.norms(), *params)
         paras = kd.paragraphs()
-        findings.extend(_repeat(kd, paras, i, j, sim) for i, j, sim in pairs)
+        findings.extend(_repeat(kd, paras, i, j, sim) for i, j, sim in scan.pairs)
+        if scan.scanned is not None:
+            line = paras[scan.scanned].line if scan.scanned < len(paras) else "?"
+            partial.append(f"{kd.doc_id} (from line {line})")
+    if partial and notes is not None:
+        shown = ", ".join(partial[:5]) + (
+            f" and {len(partial) - 5} more" if len(partial) > 5 else ""
+        )
+        notes.append(
+            f"paragraph_repeated: near repeats checked in part in {len(partial)} "
+            f"document(s), their lines too alike to filter (over {_budget_words()}); exact "
+            f"repeats checked in full: {shown}"
+        )
     return findings
+
+
+class RepeatScan(NamedTuple):
+    """A document's repeats, and where its near-repeat check stopped for its budget: the
+    first paragraph (position among all) not compared with every earlier one, or None."""
+
+    pairs: list[RepeatPair]
+    scanned: int | None = None
 
 
 def repeated_pairs(
     norms: Sequence[str], threshold: float, min_chars: int, min_words: int = 0
 ) -> list[RepeatPair]:
+    """The pairs of :func:`scan_repeats`."""
+    return scan_repeats(norms, threshold, min_chars, min_words).pairs
+
+
+def scan_repeats(
+    norms: Sequence[str], threshold: float, min_chars: int, min_words: int = 0
+) -> RepeatScan:
     """The repeats among one document's normalised paragraphs: each later exact copy with
     its first occurrence, then near repeats (rapidfuzz ratio >= ``threshold`` < 1; see
     :mod:`dedup.validate.repeats`)."""
@@ -223,7 +257,7 @@ def repeated_pairs(
             repeated.add(j)
             pairs.append((i, j, None))
     if threshold >= 1:
-        return pairs
+        return RepeatScan(pairs)
     # Near repeats: only long paragraphs (short lines like "Photo" match by accident, and
     # short list lines that differ in one name are lists, as the engine decides too),
     # with the same numbers (other quantities state other facts, as for the engine).
@@ -233,8 +267,14 @@ def repeated_pairs(
         if n and len(n) >= min_chars and word_count(n) >= min_words and k not in repeated
     ]
     near = near_repeats([norms[k] for k in idx], threshold)
-    pairs.extend((idx[a], idx[b], sim) for a, b, sim in near)
-    return pairs
+    pairs.extend((idx[a], idx[b], sim) for a, b, sim in near.pairs)
+    return RepeatScan(pairs, None if near.complete else idx[near.scanned])
+
+
+def _budget_words() -> str:
+    from dedup.validate.repeats import SCORE_BUDGET
+
+    return f"{SCORE_BUDGET:,} pair scores"
 
 
 def _repeat(kd: KeptDoc, paras: list[Paragraph], i: int, j: int, sim: float | None) -> Finding:

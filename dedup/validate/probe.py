@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import xxhash
 
 from dedup.model import Document
-from dedup.validate.corpus import KeptDoc, Probed, repeated_pairs, written_paragraphs
+from dedup.validate.corpus import KeptDoc, Probed, scan_repeats, written_paragraphs
 
 if TYPE_CHECKING:
     from dedup.config import DedupConfig
@@ -55,9 +55,11 @@ class ValidationProbeStage:
         from dedup.ruleset.matching import line_forms  # the workers have loaded the rules
 
         written = Document(doc.doc_id, doc.source, paragraphs, url=doc.url)
+        scan = scan_repeats([p.norm for p in paragraphs], *self.repeat_params)
         probed = Probed(
             leftovers=self.ruleset.would_remove(written),
-            repeats=repeated_pairs([p.norm for p in paragraphs], *self.repeat_params),
+            repeats=scan.pairs,
+            repeats_scanned=scan.scanned,
             repeat_params=self.repeat_params,
             lines=tuple(p.line for p in paragraphs),
             pattern_hits=self.ruleset.bank.answers(line_forms(paragraphs)),  # memoised: just asked

@@ -8,7 +8,8 @@ pairs first, with a filter that cannot miss a pair over the threshold, and score
 those (:func:`_filtered`). Where the filter cannot apply (a threshold or a paragraph too
 short for pieces of ``_MIN_PIECE`` characters), and for paragraphs whose pieces are found
 everywhere, pairs are scored in blocks of ``_CELLS``: memory bounded, time growing with
-the square as before.
+the square, up to a budget of ``SCORE_BUDGET`` scores a document (~5 s): past it the check stops
+and says so (:class:`NearScan`), as one pathological page must not stall a pipeline.
 
 The filter (pigeonhole, as in PassJoin): ``ratio(x, y) >= t`` allows at most
 ``d = (1 - t)(|x| + |y|)`` insertions and deletions, and no more than
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,7 +41,21 @@ if TYPE_CHECKING:
 # (a, b, similarity): text b nearly repeats the earlier text a (positions in the texts).
 NearPair = tuple[int, int, float]
 
+
+class NearScan(NamedTuple):
+    """The near repeats found, and whether every pair was considered (False: the scoring
+    budget ran out; pairs among the texts before ``scanned`` were all considered)."""
+
+    pairs: list[NearPair]
+    complete: bool = True
+    scanned: int = 0  # texts compared with every earlier one
+
+
 _CELLS = 1 << 20  # scores computed at once: 4 MB of float32
+# Scores one document may cost: 2**25 matrix cells (~5 s of rapidfuzz on 80-character
+# lines; 8,000 alike lines in full), a candidate scored alone counting as _CALL cells.
+SCORE_BUDGET = 1 << 25
+_CALL = 8
 _ROWS = 1 << 20  # index matches expanded at once (~60 MB of int64 temporaries)
 _DENSE = 1.0  # matches per earlier text from which a text is scored against them all
 _MIN_PIECE = 4  # shorter pieces (thresholds below ~0.9) find most pairs: score blocks
@@ -51,7 +66,7 @@ _MIX = 0x9E3779B97F4A7C15  # spreads a numbers key over the hash
 _NUMBERS = re.compile(r"\d+")
 
 
-def near_repeats(texts: Sequence[str], threshold: float) -> list[NearPair]:
+def near_repeats(texts: Sequence[str], threshold: float) -> NearScan:
     """For each text (in order) that nearly repeats an earlier one, the earliest such
     earlier text that is not itself a near repeat: rapidfuzz ratio >= ``threshold`` (< 1)
     and the same numbers (``same_numbers``). ``texts`` are distinct."""
@@ -59,7 +74,7 @@ def near_repeats(texts: Sequence[str], threshold: float) -> list[NearPair]:
 
     n = len(texts)
     if n < 2:
-        return []
+        return NearScan([], True, n)
     if n * n > _CELLS:
         lengths = np.array([len(t) for t in texts], dtype=np.int64)
         taus = max_edits(lengths, threshold)
@@ -85,6 +100,20 @@ class _Greedy:
         self.texts = texts
         self.flagged = [False] * len(texts)
         self.pairs: list[NearPair] = []
+        self.budget = SCORE_BUDGET
+        self.scanned = 0  # texts before this one were compared with every earlier text
+
+    def spend(self, cells: int) -> bool:
+        """Whether ``cells`` more scores fit in the budget (then spent)."""
+        if cells > self.budget:
+            self.budget = -1
+            return False
+        self.budget -= cells
+        return True
+
+    def scan(self) -> NearScan:
+        done = self.budget >= 0
+        return NearScan(self.pairs, done, len(self.texts) if done else self.scanned)
 
     def open(self, a: int, b: int) -> bool:
         return not self.flagged[b] and not self.flagged[a]
@@ -98,22 +127,25 @@ class _Greedy:
             self.pairs.append((a, b, score / 100))
 
 
-def _blocked(texts: Sequence[str], threshold: float) -> list[NearPair]:
+def _blocked(texts: Sequence[str], threshold: float) -> NearScan:
     """Every pair scored, ``_CELLS`` at a time (the whole matrix at once when small)."""
     n = len(texts)
     greedy = _Greedy(texts)
     block = max(1, _CELLS // n)
     for lo in range(0, n, block):
-        _score_block(texts, lo, min(n, lo + block), threshold, greedy)
-    return greedy.pairs
+        if not _score_block(texts, lo, min(n, lo + block), threshold, greedy):
+            break
+    return greedy.scan()
 
 
-def _score_block(texts: Sequence[str], lo: int, hi: int, threshold: float, greedy: _Greedy) -> None:
+def _score_block(texts: Sequence[str], lo: int, hi: int, threshold: float, greedy: _Greedy) -> bool:
     """Texts ``lo``..``hi - 1`` scored against every text before ``hi``, in the greedy's
-    order."""
+    order; False (nothing scored) when that is over the budget."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
+    if not greedy.spend((hi - lo) * hi):
+        return False
     if lo == 0 and hi == len(texts):  # the same list twice: rapidfuzz scores half the matrix
         scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold * 100)
     else:
@@ -126,11 +158,13 @@ def _score_block(texts: Sequence[str], lo: int, hi: int, threshold: float, greed
     for r, a in hits[hits[:, 1] < hits[:, 0] + lo].tolist():
         if greedy.open(a, lo + r):
             greedy.take(a, lo + r, float(scores[r, a]))
+    greedy.scanned = hi
+    return True
 
 
 def _filtered(
     texts: Sequence[str], threshold: float, lengths: I64, taus: I64, piece: int
-) -> list[NearPair]:
+) -> NearScan:
     """The pairs that pass the piece filter (module docstring), scored in the greedy's
     order, a bounded number of candidates at a time."""
     import numpy as np
@@ -167,7 +201,8 @@ def _filtered(
     greedy = _Greedy(texts)
     for lo, hi in _chunks(rows_of, dense):
         if dense[lo]:
-            _score_block(texts, lo, hi, threshold, greedy)
+            if not _score_block(texts, lo, hi, threshold, greedy):
+                break
             continue
         span = slice(first[lo], first[hi] if hi < n else len(owner))
         c = count[span]
@@ -181,13 +216,17 @@ def _filtered(
             & (np.abs(lengths[a] - lengths[b]) <= tau)
             & (np.abs(window - starts[a] - offset[span][rows]) <= tau)
         )
-        for code in np.unique(b[near] * n + a[near]).tolist():  # by b, then a
+        codes = np.unique(b[near] * n + a[near])
+        if not greedy.spend(_CALL * len(codes)):
+            break
+        for code in codes.tolist():  # by b, then a
             b_, a_ = divmod(code, n)
             if greedy.open(a_, b_):
                 score = fuzz.ratio(texts[a_], texts[b_], score_cutoff=cutoff)
                 if score:
                     greedy.take(a_, b_, float(np.float32(score)))  # as cdist's float32
-    return greedy.pairs
+        greedy.scanned = hi
+    return greedy.scan()
 
 
 def _firsts(counts: I64) -> I64:

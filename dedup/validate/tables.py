@@ -96,7 +96,9 @@ def validate_tables(
         _run(record_schemas.edits_schema(known_ids, kept_lines), _prepared(edits), result.findings)
 
     kept = _kept_docs(kept_frame, memory)
-    result.findings.extend(check_repeated_paragraphs(kept, *repeat_params(config)))
+    result.findings.extend(
+        check_repeated_paragraphs(kept, *repeat_params(config), notes=result.notes)
+    )
     if cfg.neardup_check:
         nd = config.neardup
         result.findings.extend(

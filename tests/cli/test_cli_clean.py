@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from dedup.cli.main import cli
@@ -78,3 +79,26 @@ def test_folder_without_inputs_warns_and_still_writes_outputs(tmp_path: Path) ->
     assert "warning: " in result.stderr and "in: no input files (.txt" in result.stderr
     assert "warning" not in result.stdout
     assert (tmp_path / "o" / "manifest.json").exists()
+
+
+def test_a_check_validation_ran_in_part_is_said_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of thousands of alike lines exhausts the near-repeat check's budget: the run
+    still ends, and says which document was checked in part, and from which line."""
+    from dedup.validate import repeats
+
+    monkeypatch.setattr(repeats, "SCORE_BUDGET", 200_000)
+    words = ["alpha", "beta", "gamma", "delta", "city", "river", "north", "south", "east", "west"]
+    lines = ["A title for the page"] + [
+        f"The council said on Monday that the plan for the district goes ahead with "
+        f"{words[i % 10]} {words[i // 10 % 10]} {words[i // 100 % 10]} {words[i // 1000 % 10]}."
+        for i in range(2000)
+    ]
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = run("clean", str(page), "--out", str(tmp_path / "o"), "--jobs", "1", "--no-neardup")
+    assert code in (0, 1), out  # the findings before the stop may fail validation
+    notes = json.loads((tmp_path / "o" / "validation.json").read_text())["notes"]
+    assert len(notes) == 1 and "page.txt (from line " in notes[0], notes
+    assert f"note: {notes[0]}" in out

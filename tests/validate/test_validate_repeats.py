@@ -18,7 +18,7 @@ from dedup.neardup.verification import same_numbers
 from dedup.text import normalize
 from dedup.text.normalize import word_count
 from dedup.validate import repeats
-from dedup.validate.corpus import KeptDoc, check_repeated_paragraphs, repeated_pairs
+from dedup.validate.corpus import KeptDoc, check_repeated_paragraphs, repeated_pairs, scan_repeats
 
 
 def reference_pairs(
@@ -131,7 +131,7 @@ def test_filter_keeps_every_pair_over_the_threshold(base: str, data: st.DataObje
     for dense in (1.0, 1e18):  # the filter for every text, or for none
         repeats._DENSE = dense
         try:
-            found = repeats._filtered(texts, threshold, lengths, taus, piece)
+            found = repeats._filtered(texts, threshold, lengths, taus, piece).pairs
         finally:
             repeats._DENSE = 1.0
         assert found == reference_pairs(texts, threshold, 1)
@@ -201,3 +201,52 @@ def test_stage_directions_are_no_repeats_for_validation_either() -> None:
     # The engine leaves "(LAUGHTER)" where it recurs; validation must not flag it.
     norms = ["title", "(laughter)", "a sentence said twice", "(laughter)", "a sentence said twice"]
     assert repeated_pairs(norms, 1.0, 0) == [(2, 4, None)]
+
+
+def _templated(n: int) -> list[str]:
+    """Lines too alike for the filter: one long phrase, a few words that differ."""
+    rng = random.Random(3)
+    words = ["alpha", "beta", "gamma", "delta", "city", "river", "north", "south", "east", "west"]
+    tail = [" ".join(rng.choices(words, k=7)) for _ in range(n)]
+    lines = [
+        normalize(f"the council said that the plan for the district goes ahead {t}") for t in tail
+    ]
+    return list(dict.fromkeys(lines))
+
+
+@pytest.mark.parametrize("budget", [5_000, 60_000, 400_000])
+def test_budget_stops_the_check_and_says_where(
+    budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its scoring budget the check stops; what it reports is exactly the full check's
+    pairs among the lines it compared with every earlier one, and it says where it stopped."""
+    monkeypatch.setattr(repeats, "_CELLS", 20_000)
+    norms = _templated(1500)
+    expected = reference_pairs(norms, 0.95, 40)
+    monkeypatch.setattr(repeats, "SCORE_BUDGET", budget)
+    scan = scan_repeats(norms, 0.95, 40)
+    assert scan.scanned is not None and 0 < scan.scanned < len(norms)
+    assert scan.pairs == [p for p in expected if p[1] < scan.scanned]
+    assert len(scan.pairs) < len(expected)  # the budget did cut something
+
+
+def test_a_document_over_the_budget_is_named_in_the_notes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(repeats, "_CELLS", 20_000)
+    monkeypatch.setattr(repeats, "SCORE_BUDGET", 400_000)
+    norms = _templated(1500)
+    body = "\n\n".join(norms[1:])
+    kd = KeptDoc("tmpl", 1, "tmpl.txt", None, norms[0], body, list(range(1, len(norms) + 1)))
+    small = KeptDoc("small", 2, "small.txt", None, "a title", "one line.\n\ntwo line.", [1, 2, 3])
+    notes: list[str] = []
+    findings = check_repeated_paragraphs([kd, small], 0.95, 40, notes=notes)
+    assert findings  # the pairs found before the stop are still reported
+    assert len(notes) == 1
+    assert "in part in 1 document(s)" in notes[0] and "tmpl (from line " in notes[0]
+    assert "small" not in notes[0]
+    # within the budget: nothing to say
+    monkeypatch.setattr(repeats, "SCORE_BUDGET", 1 << 40)
+    notes.clear()
+    check_repeated_paragraphs([kd, small], 0.95, 40, notes=notes)
+    assert notes == []
