@@ -1,8 +1,8 @@
-"""The bundled packs on 328 hand-labelled pages written after the chrome of sites the benchmark
-lacks (tests/data/unseen/): no article line may go but four known losses, and the chrome
+"""The bundled packs on 346 hand-labelled pages written after the chrome of sites the benchmark
+lacks (tests/data/unseen/): no article line may go but five known losses, and the chrome
 they share with other sites (menus, date lines, credits, imprint footers, newsletter and
-social prompts, player labels) must. Measured when set (docs/quality.md): keep 3603 of 3607
-lines, chrome 0.943 with rules and near-dup; the first look at each batch, before the rules
+social prompts, player labels) must. Measured when set (docs/quality.md): keep 4078 of 4083
+lines, chrome 0.942 with rules and near-dup; the first look at each batch, before the rules
 it prompted: 0.851 (eight pages), 0.677 (six), 0.697 (five, two in Vietnamese), 0.712 (four
 page types: an explainer, a live blog, a US regional paper, an Indonesian site), 0.683 (four
 pages whose article holds lists: a match report, a recipe, a press release, a "key points"
@@ -55,7 +55,12 @@ The Paper, Al Jazeera Arabic, Gazeta.ru), 0.969 (six more Hanoi Times pages), 0.
 Post, The Daily Star, the Jamaica Gleaner, The Citizen, the Buenos Aires Times, Radio Free
 Asia; keep 0.994: a quoted subheading under a related box), 0.922 (six more Hanoi Times
 pages), 0.857 (Reuters, AP, The Independent, the Hindustan Times, Euronews, a WordPress
-weekly; keep 0.990: two subheadings under related boxes, since left by `subheading_words`).
+weekly; keep 0.990: two subheadings under related boxes, since left by `subheading_words`);
+thirteenth session, all blind: 0.949 (six more Hanoi Times pages: a metro line, an events
+roundup, a tourism guide, a statistics brief, a press conference, a commemoration; keep
+0.993: a figures table's header row read as a link bar), 0.834 (Punch, The Standard, The
+Kyiv Independent, NZZ, La Nación, CTV News), 0.798 (Ynetnews, Balkan Insight, LRT English,
+the Daily Mirror of Sri Lanka, Semana, the Kronen Zeitung).
 """
 
 from __future__ import annotations
@@ -67,7 +72,7 @@ import pytest
 from tests.quality.helpers import quality_eval
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "unseen"
-# Below the measured 0.943 (rules and near-dup) / 0.940 (rules only): each blind batch adds
+# Below the measured 0.942 (rules and near-dup) / 0.939 (rules only): each blind batch adds
 # pages at its after-rules recall (0.86-1.00), so the mean drifts; a lost pattern would
 # still fail it.
 CHROME_FLOOR = 0.935
@@ -75,12 +80,15 @@ CHROME_FLOOR = 0.935
 # right under the menu, after its kicker ("Investigation" / "The Slow Ambulance"), reads as
 # one more menu label; a press release's "About <Company>" heading and its contacts' bare
 # e-mail addresses read as a site's footer links (labelled article text: the release's
-# own). Any other loss, or one of these fixed, fails the test.
+# own); a figures table's header row ("Indicator | Value | Change y-o-y") reads as a
+# link bar (its rows hold percentages; the header has nothing to tell it from a menu's
+# "Home | News | Sport"). Any other loss, or one of these fixed, fails the test.
 KNOWN_LOSSES = {
     ("motherjones_like.txt", 10, "generic/menu-run"),
     ("pressrelease2_like.txt", 37, "generic/site-links"),
     ("pressrelease2_like.txt", 44, "generic/contact-email"),
     ("pressrelease2_like.txt", 48, "generic/contact-email"),
+    ("hanoitimes_econ_stats_like.txt", 17, "generic/link-bar"),
 }
 
 
@@ -89,7 +97,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
     score = quality_eval().eval_seeds(
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
-    assert score.body >= 3600 and score.chrome >= 9300  # every labelled line was scored
+    assert score.body >= 4080 and score.chrome >= 9830  # every labelled line was scored
     lost = {(doc, line, who) for doc, line, who, _ in score.false_positives}
     assert lost == KNOWN_LOSSES
     assert score.chrome_recall >= CHROME_FLOOR
