@@ -259,6 +259,9 @@ class DropRunRule(_RuleBase):
     # With ``line`` alone: a run right under a kept line matching ``not_after`` is left (a
     # list the article introduces: "Areas that will be affected include:").
     not_after: Regex | None = None
+    # With ``line`` alone: a list names each item once, so a line repeating one of the
+    # run's lines ends it (a series' part printed again as the headline under its list).
+    distinct: bool = False
     # With ``start`` and ``line``: a heading that also matches ``unless_start`` heads no
     # list ("Our Sources" is no writer's name over a date line).
     unless_start: Regex | None = None
@@ -288,6 +291,10 @@ class DropRunRule(_RuleBase):
             raise field_error(
                 "unless_start",
                 "unless_start vetoes a heading: give it with start and line",
+            )
+        if self.distinct and (self.line is None or self.start is not None):
+            raise field_error(
+                "distinct", "distinct ends a run of line matches: give it with line alone"
             )
         if self.bridge is not None and (self.line is None or self.start is not None):
             raise field_error(

@@ -124,7 +124,9 @@ class RunRemoval:
         """Remove the runs of a plain run rule (see :class:`DropRunRule`); with ``to_end``,
         only a run that reaches the document's last line."""
         if self._run_line is not None:
-            runs = line_runs(paragraphs, indices, set(hits), model.min_run, self._bridges)
+            runs = line_runs(
+                paragraphs, indices, set(hits), model.min_run, self._bridges, model.distinct
+            )
         else:
             runs = block_runs(hits, indices.stop, model.block_lines, model.min_blocks)
         for run in runs:

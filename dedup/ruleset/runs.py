@@ -40,16 +40,24 @@ def line_runs(
     hit_set: set[int],
     min_run: int,
     bridges: LineTest,
+    distinct: bool = False,
 ) -> list[range]:
     """Runs of consecutive ``line`` matches (``hit_set``, at least ``min_run``), joined
-    across a ``bridge`` line."""
+    across a ``bridge`` line; with ``distinct``, a line that repeats one of the run's
+    lines ends it unless the run goes on under it."""
     runs: list[range] = []
     end = indices.stop
     i = indices.start
     while i < end:
         j, matched, segment = i, 0, 0
+        seen: set[str] = set()
         while j < end:
             if j in hit_set:
+                if distinct:
+                    # a repeat with the run going on under it is a menu printed twice
+                    if paragraphs[j].norm in seen and j + 1 not in hit_set:
+                        break
+                    seen.add(paragraphs[j].norm)
                 matched += 1
                 segment += 1
             elif (

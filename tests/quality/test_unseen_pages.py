@@ -1,8 +1,8 @@
-"""The bundled packs on 346 hand-labelled pages written after the chrome of sites the benchmark
+"""The bundled packs on 358 hand-labelled pages written after the chrome of sites the benchmark
 lacks (tests/data/unseen/): no article line may go but five known losses, and the chrome
 they share with other sites (menus, date lines, credits, imprint footers, newsletter and
-social prompts, player labels) must. Measured when set (docs/quality.md): keep 4078 of 4083
-lines, chrome 0.942 with rules and near-dup; the first look at each batch, before the rules
+social prompts, player labels) must. Measured when set (docs/quality.md): keep 4417 of 4422
+lines, chrome 0.941 with rules and near-dup; the first look at each batch, before the rules
 it prompted: 0.851 (eight pages), 0.677 (six), 0.697 (five, two in Vietnamese), 0.712 (four
 page types: an explainer, a live blog, a US regional paper, an Indonesian site), 0.683 (four
 pages whose article holds lists: a match report, a recipe, a press release, a "key points"
@@ -60,7 +60,11 @@ thirteenth session, all blind: 0.949 (six more Hanoi Times pages: a metro line, 
 roundup, a tourism guide, a statistics brief, a press conference, a commemoration; keep
 0.993: a figures table's header row read as a link bar), 0.834 (Punch, The Standard, The
 Kyiv Independent, NZZ, La Nación, CTV News), 0.798 (Ynetnews, Balkan Insight, LRT English,
-the Daily Mirror of Sri Lanka, Semana, the Kronen Zeitung).
+the Daily Mirror of Sri Lanka, Semana, the Kronen Zeitung), 0.917 (six more Hanoi Times
+pages: a video page, a column, a daily digest, a series part, a correction, a lifestyle
+piece; keep 0.994: the part's headline under the list of parts, a repeat of it), 0.786
+(Semafor, POLITICO Europe, Mint, Business Standard, The Globe and Mail, Al-Monitor; keep
+0.995: the first section heading under a table of contents).
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ import pytest
 from tests.quality.helpers import quality_eval
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "unseen"
-# Below the measured 0.942 (rules and near-dup) / 0.939 (rules only): each blind batch adds
+# Below the measured 0.941 (rules and near-dup) / 0.938 (rules only): each blind batch adds
 # pages at its after-rules recall (0.86-1.00), so the mean drifts; a lost pattern would
 # still fail it.
 CHROME_FLOOR = 0.935
@@ -97,7 +101,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
     score = quality_eval().eval_seeds(
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
-    assert score.body >= 4080 and score.chrome >= 9830  # every labelled line was scored
+    assert score.body >= 4420 and score.chrome >= 10220  # every labelled line was scored
     lost = {(doc, line, who) for doc, line, who, _ in score.false_positives}
     assert lost == KNOWN_LOSSES
     assert score.chrome_recall >= CHROME_FLOOR

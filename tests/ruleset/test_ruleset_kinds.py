@@ -117,6 +117,19 @@ def test_drop_run_not_after_leaves_a_list_the_article_introduces(tmp_path: Path)
         pack(tmp_path, "  - {id: r, kind: drop_run, why: w, start: '^x', not_after: ':$'}\n")
 
 
+def test_drop_run_distinct_ends_a_run_at_a_repeated_item(tmp_path: Path) -> None:
+    rule = "  - {id: s, kind: drop_run, why: w, line: '^Part \\d: ', min_run: 2, distinct: true}\n"
+    rs = pack(tmp_path, rule)
+    # The list of parts goes; the part's title printed again as the headline under it stays.
+    page = "Series\nPart 1: A river\nPart 2: The water\nPart 2: The water\nBody text.\n"
+    assert sorted(removed_lines(rs.apply(doc_of(page)))) == [2, 3]
+    # Without distinct, the headline is one more item of the run.
+    plain = pack(tmp_path, rule.replace(", distinct: true", ""))
+    assert sorted(removed_lines(plain.apply(doc_of(page)))) == [2, 3, 4]
+    with pytest.raises(RuleErrors):  # it shapes a run of line matches
+        pack(tmp_path, "  - {id: r, kind: drop_run, why: w, start: '^x', distinct: true}\n")
+
+
 def test_drop_run_unless_start_vetoes_a_heading(tmp_path: Path) -> None:
     rule = (
         "  - {id: n, kind: drop_run, why: w, start: '^[A-Z][a-z]+ [A-Z][a-z]+$',"
