@@ -256,16 +256,67 @@ def _run(
     )
     hashes["validation.json"] = write_json(out_dir / "validation.json", validation_json)
     timings["write"] = time.perf_counter() - t
-    index_entry = None
-    if run_index is not None:
-        # Outputs are written; a run that failed validation does not teach the index.
-        if validation_json["status"] != "failed":
-            t = time.perf_counter()
-            run_index.add(documents)
-            timings["index_update"] = time.perf_counter() - t
-        index_entry = run_index.describe(index_shown)
-    timings["total"] = time.perf_counter() - t0
+    with contextlib.ExitStack() as index_update:
+        index_entry = None
+        if run_index is not None:
+            # A run that failed validation does not teach the index; one that did commits
+            # the index's transaction only after its manifest (below) is written.
+            if validation_json["status"] != "failed":
+                t = time.perf_counter()
+                index_update.enter_context(run_index.adding(documents))
+                timings["index_update"] = time.perf_counter() - t
+            index_entry = run_index.describe(index_shown)
+        timings["total"] = time.perf_counter() - t0
+        manifest = _commit_manifest(
+            out_dir,
+            config=config,
+            command=command,
+            ruleset=ruleset,
+            files=files,
+            documents=documents,
+            corpus=corpus,
+            text_files=text_files,
+            index_entry=index_entry,
+            timings=timings,
+            validation=validation,
+            validation_json=validation_json,
+            hashes=hashes,
+        )
 
+    result = CleanResult(out_dir, documents, manifest, validation)
+    if report is not None:
+        try:  # the import too: an interrupt there also comes after the commit
+            from dedup.report import render_report
+
+            _phase(progress, f"rendering {report}")
+            result.report = render_report(out_dir, report)
+        except KeyboardInterrupt:
+            # The outputs are committed: say so rather than a bare "interrupted", which
+            # reads as an incomplete folder.
+            raise KeyboardInterrupt(
+                f"interrupted after the outputs were committed ({out_dir / MANIFEST}); "
+                f"the report {report} was not written (dedup report {out_dir} -o {report})"
+            ) from None
+    return result
+
+
+def _commit_manifest(
+    out_dir: Path,
+    *,
+    config: DedupConfig,
+    command: Sequence[str] | None,
+    ruleset: RuleSet,
+    files: list[InputFile],
+    documents: list[Document],
+    corpus: Corpus,
+    text_files: int,
+    index_entry: dict[str, Any] | None,
+    timings: dict[str, float],
+    validation: ValidationResult | None,
+    validation_json: dict[str, Any],
+    hashes: dict[str, str],
+) -> dict[str, Any]:
+    """Write ``manifest.json``, last: the commit marker of the output folder."""
     manifest = build_manifest(
         config=config,
         command=command,
@@ -283,23 +334,8 @@ def _run(
         },
         hashes=hashes,
     )
-    write_json(out_dir / MANIFEST, manifest)  # last: the commit marker
-
-    result = CleanResult(out_dir, documents, manifest, validation)
-    if report is not None:
-        try:  # the import too: an interrupt there also comes after the commit
-            from dedup.report import render_report
-
-            _phase(progress, f"rendering {report}")
-            result.report = render_report(out_dir, report)
-        except KeyboardInterrupt:
-            # The outputs are committed: say so rather than a bare "interrupted", which
-            # reads as an incomplete folder.
-            raise KeyboardInterrupt(
-                f"interrupted after the outputs were committed ({out_dir / MANIFEST}); "
-                f"the report {report} was not written (dedup report {out_dir} -o {report})"
-            ) from None
-    return result
+    write_json(out_dir / MANIFEST, manifest)
+    return manifest
 
 
 @contextlib.contextmanager

@@ -18,8 +18,10 @@ earlier runs are not at hand).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,10 +127,26 @@ class RunIndex:
     def stage(self) -> IndexLookupStage:
         return IndexLookupStage(self)
 
-    def add(self, documents: list[Document]) -> int:
-        """Store the run's kept documents (unless read only); returns how many were new."""
-        if not self.update:
-            return 0
+    @contextlib.contextmanager
+    def adding(self, documents: list[Document]) -> Iterator[int]:
+        """Store the run's kept documents (unless read only) in a write transaction that
+        commits when the block ends (the caller commits its output folder inside it);
+        yields how many were new. An exception in the block rolls the index back: a run
+        whose outputs were not committed teaches the index nothing."""
+        entries = self._new_entries(documents) if self.update else []
+        self.added = len(entries)
+        if not entries:
+            yield 0
+            return
+        with self.store.transaction() as c:
+            # In pieces: the sorted key lists of a huge run would be held all at once.
+            for chunk in batched(entries, PUT_BATCH):
+                self.store.put(c, chunk)
+            self.store.mark_updated(c)
+            yield self.added
+        log.info("index %s: %d run documents added", self.store.path, self.added)
+
+    def _new_entries(self, documents: list[Document]) -> list[Entry]:
         kept = []
         for doc in documents:
             view = _engine_view(doc) if doc.status == "kept" else None
@@ -144,15 +162,7 @@ class RunIndex:
             size = sum(len(p.raw.encode("utf-8", "surrogateescape")) for p in doc.paragraphs)
             sha = key[len(RUN_PREFIX) :].split("/", 1)[0]
             entries.append(Entry(key, size, 0, sha, title=doc.title, norms=norms, keys=keys))
-        if entries:
-            with self.store.transaction() as c:
-                # In pieces: the sorted key lists of a huge run would be held all at once.
-                for chunk in batched(entries, PUT_BATCH):
-                    self.store.put(c, chunk)
-                self.store.mark_updated(c)
-        self.added = len(entries)
-        log.info("index %s: %d run documents added", self.store.path, self.added)
-        return self.added
+        return entries
 
     def describe(self, shown: str) -> dict[str, Any]:
         """The manifest's ``index`` entry."""

@@ -224,3 +224,30 @@ def test_cli_index_flags(first_run: Path, second_corpus: Path, tmp_path: Path) -
     assert len(_run_docs(first_run)) == 3
     res = runner.invoke(cli, ["clean", str(second_corpus), "--out", str(out), "--no-index-update"])
     assert res.exit_code == 2 and "--no-index-update needs --index" in res.output
+
+
+def test_a_run_whose_manifest_was_not_written_adds_nothing(
+    first_run: Path, second_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index learns a run's documents only with its commit marker: a run that failed
+    to write manifest.json (disk full, killed) must not make later runs' copies duplicates
+    of documents no complete output holds."""
+    from dedup import api
+    from dedup.errors import OutputError
+
+    before = _run_docs(first_run)
+    real = api.write_json
+
+    def failing(path: Path, data: Any) -> str:
+        if path.name == "manifest.json":
+            raise OutputError("cannot write: No space left on device", path=path)
+        return real(path, data)
+
+    monkeypatch.setattr(api, "write_json", failing)
+    with pytest.raises(OutputError):
+        clean([second_corpus], tmp_path / "out", _config(), index=first_run)
+    assert _run_docs(first_run) == before
+    monkeypatch.setattr(api, "write_json", real)
+    result = clean([second_corpus], tmp_path / "out", _config(), index=first_run)
+    assert result.manifest["index"]["added"] > 0
+    assert len(_run_docs(first_run)) == len(before) + result.manifest["index"]["added"]
