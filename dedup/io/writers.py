@@ -72,6 +72,7 @@ def check_output_location(
                 path=out_dir,
                 code="OUT_IN_INPUT",
             )
+    _refuse_foreign_folder(out_dir)  # after those: an input in text/ is the clearer message
     if report is None:
         return
     target = report.resolve()
@@ -166,21 +167,40 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def prepare_output_dir(out_dir: Path) -> None:
-    """Make the folder ready for a run: writable, no manifest (the folder no longer claims
-    to be complete), no temporaries of a killed run. A folder that holds a ``text`` entry
-    but no sign of an earlier run (manifest or documents.jsonl) is someone else's: refused,
-    as its ``text`` would be replaced whole."""
+def _refuse_foreign_folder(out_dir: Path) -> None:
+    """A folder that holds a ``text`` entry but no sign of an earlier run (a manifest, or a
+    documents.jsonl whose first record is one of ours) is someone else's: refused before
+    anything is created in it, as its ``text`` would be replaced whole."""
     text = out_dir / TEXT_DIR
-    if (text.exists() or text.is_symlink()) and not any(
-        (out_dir / name).exists() for name in (MANIFEST, DOCUMENTS)
-    ):
+    if (text.exists() or text.is_symlink()) and not _written_by_dedup(out_dir):
         raise OutputError(
             "the output folder holds a text/ that no dedup run wrote (no manifest.json or "
-            "documents.jsonl beside it); choose another --out or remove it",
+            "dedup documents.jsonl beside it); choose another --out or remove it",
             path=out_dir,
             code="NOT_OUTPUT",
         )
+
+
+def _written_by_dedup(out_dir: Path) -> bool:
+    if (out_dir / MANIFEST).exists():
+        return True
+    try:
+        with (out_dir / DOCUMENTS).open("rb") as fh:
+            line = fh.readline()
+        first = orjson.loads(line) if line.strip() else None
+    except (OSError, orjson.JSONDecodeError):
+        return False
+    # an interrupted run (its manifest removed first) left its records: these keys are
+    # ours (an empty file: a run of no documents)
+    return first is None or (
+        isinstance(first, dict) and {"doc_id", "status", "lines"} <= first.keys()
+    )
+
+
+def prepare_output_dir(out_dir: Path) -> None:
+    """Make the folder ready for a run: writable, no manifest (the folder no longer claims
+    to be complete), no temporaries of a killed run (:func:`_refuse_foreign_folder` ran
+    before: the folder is ours or holds no ``text``)."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         probe = out_dir / f".dedup-write-test-{os.getpid()}"
@@ -195,11 +215,20 @@ def prepare_output_dir(out_dir: Path) -> None:
         ) from None
 
 
+# The temporaries a run makes: ".NAME.<12 hex>.tmp" of its files (atomic.temp_name), and
+# ".text.old.<pid>" while text/ is swapped. Nothing else in the folder is touched.
+_LEFTOVER = re.compile(
+    r"\.(?:"
+    + "|".join(re.escape(name) for name in (*OUTPUT_FILES, TEXT_DIR))
+    + r")\.[0-9a-f]{12}\.tmp|\.text\.old\.\d+"
+)
+
+
 def _remove_leftovers(out_dir: Path) -> None:
     """Delete temporary files and folders a killed earlier run left behind (ours only)."""
     for entry in out_dir.iterdir():
         name = entry.name
-        if not name.startswith(".") or not (name.endswith(".tmp") or name.startswith(".text.old.")):
+        if not _LEFTOVER.fullmatch(name):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)

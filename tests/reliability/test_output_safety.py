@@ -86,6 +86,37 @@ def test_a_text_folder_no_dedup_run_wrote_is_not_deleted(tmp_path: Path) -> None
     assert run_cli("clean", src, "--out", out, "--quiet").exit_code == 0
 
 
+def test_only_the_runs_own_files_are_replaced(tmp_path: Path) -> None:
+    """A folder's hidden files that merely look like temporaries, and someone else's
+    documents.jsonl beside a text/, are not dedup's to delete; a refused folder is left
+    as it was (no lock file)."""
+    src = write_corpus(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    assert run_cli("clean", src, "--out", out, "--quiet").exit_code == 0
+    mine = [out / ".documents.jsonl.0123456789ab.tmp", out / ".text.old.4242"]
+    mine[0].write_text("half a file")
+    (mine[1] / "sub").mkdir(parents=True)
+    theirs = [out / ".session.tmp", out / ".build.tmp", out / ".text.old.backup" / "f"]
+    theirs[2].parent.mkdir()
+    for f in theirs:
+        f.write_text("keep me")
+    assert run_cli("clean", src, "--out", out, "--quiet").exit_code == 0
+    assert not any(p.exists() for p in mine)  # a killed run's temporaries go
+    assert all(f.read_text() == "keep me" for f in theirs)
+
+    site = tmp_path / "site"
+    (site / "text").mkdir(parents=True)
+    (site / "text" / "important.txt").write_text("mine\n")
+    (site / "documents.jsonl").write_text('{"name": "a list of my own"}\n')
+    before = _digests(site)
+    run = run_cli("clean", src, "--out", site, "--quiet")
+    assert run.exit_code == 2 and "no dedup run wrote" in run.output, run.output
+    assert _digests(site) == before and sorted(p.name for p in site.iterdir()) == [
+        "documents.jsonl",
+        "text",
+    ]
+
+
 def test_a_second_run_into_a_busy_output_folder_stops_at_once(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in", 3)
     out = tmp_path / "out"
