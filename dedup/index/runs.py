@@ -31,6 +31,7 @@ import numpy as np
 from dedup.errors import ConfigError, IndexError_
 from dedup.index.scheme import Scheme, scheme_for
 from dedup.index.signing import document_shingles, jaccard
+from dedup.index.sqlitefile import ReadOnlyConnection
 from dedup.index.store import RUN_PREFIX, Entry, IndexStore
 from dedup.model import Document
 from dedup.neardup.sketch import get_sketch
@@ -109,6 +110,12 @@ class RunIndex:
                         stored = scheme
             if stored is None:
                 raise IndexError_("index records no scheme; rebuild or delete it", path=path)
+            if update and isinstance(store.conn, ReadOnlyConnection):
+                raise IndexError_(  # here, before the run, not when it adds its documents
+                    "the index is on a read-only location; pass --no-index-update to only "
+                    "read it, or use a writable copy",
+                    path=path,
+                )
             diffs = stored.differences(scheme)
             if diffs:
                 raise IndexError_(

@@ -139,20 +139,49 @@ def check_replaceable(path: Path) -> None:
         raise problem
 
 
+# SQLite's primary result codes that say the file is damaged, no database or not our schema
+# (SQLITE_ERROR: "no such table"): only these
+# get the advice to rebuild (which starts the index empty). A full disk, an I/O error or a
+# read-only file leave the index as it was.
+_DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR")
+
+
 @contextlib.contextmanager
 def guard(path: Path) -> Iterator[None]:
     """Turn SQLite failures into one-line :class:`IndexError_` messages."""
     try:
         yield
-    except sqlite3.OperationalError as exc:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            raise IndexError_(
-                f"index is locked by another process ({text}); try again", path=path
-            ) from None
-        raise corrupt(path, exc) from None
     except sqlite3.DatabaseError as exc:
-        raise corrupt(path, exc) from None
+        raise sqlite_error(path, exc) from None
+
+
+def sqlite_error(path: Path, exc: sqlite3.DatabaseError) -> IndexError_:
+    """One line for an SQLite failure, by its result code."""
+    text = str(exc)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
+        return IndexError_(f"index is locked by another process ({text}); try again", path=path)
+    if name.startswith("SQLITE_FULL"):
+        return IndexError_(
+            f"the disk holding the index is full ({text}); the index is unchanged: free "
+            "space and run again",
+            path=path,
+        )
+    if name.startswith("SQLITE_READONLY"):
+        return IndexError_(
+            f"the index file is read-only ({text}); use a writable copy, or "
+            "--no-index-update to only read it",
+            path=path,
+        )
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return IndexError_(
+            f"cannot read or write the index file ({text}): check the disk, and that the "
+            "file and its folder are writable (SQLite keeps -wal and -shm files beside it)",
+            path=path,
+        )
+    if name.startswith(_DAMAGED) or not name:
+        return corrupt(path, exc)
+    return IndexError_(f"SQLite failed on the index ({text})", path=path)
 
 
 @contextlib.contextmanager
@@ -194,9 +223,42 @@ def connect(path: Path) -> sqlite3.Connection:
             raise IndexError_(f"cannot create the index file ({exc})", path=path) from None
         try:
             _init_with_retry(conn, path)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if not existed or not _unwritable(exc):
+                raise
+            return _read_only(path)
         except BaseException:
             conn.close()
             raise
+    return conn
+
+
+class ReadOnlyConnection(sqlite3.Connection):
+    """A connection to an index on a read-only volume (see :func:`_read_only`)."""
+
+
+def _unwritable(exc: sqlite3.OperationalError) -> bool:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM"))
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """An existing index on a read-only volume, opened to read: SQLite's WAL mode needs to
+    write its -shm file even to read, so it is opened immutable (nothing can write to a
+    read-only volume meanwhile). A write then fails as SQLITE_READONLY, in one line."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, factory=ReadOnlyConnection
+    )
+    try:
+        conn.execute("SELECT count(*) FROM meta").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    log.info("index %s: read-only location, opened to read only", path)
     return conn
 
 

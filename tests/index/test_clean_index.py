@@ -251,3 +251,27 @@ def test_a_run_whose_manifest_was_not_written_adds_nothing(
     result = clean([second_corpus], tmp_path / "out", _config(), index=first_run)
     assert result.manifest["index"]["added"] > 0
     assert len(_run_docs(first_run)) == len(before) + result.manifest["index"]["added"]
+
+
+def test_an_index_on_a_read_only_volume_can_be_read(
+    first_run: Path, second_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's WAL mode writes its -shm file even to read: on a read-only volume opening
+    failed, and was reported as a corrupt index to rebuild. It is now read immutable; a run
+    that would add to it stops before it starts."""
+    from dedup.index import sqlitefile
+
+    def unwritable(conn: sqlite3.Connection, path: Path) -> None:
+        exc = sqlite3.OperationalError("unable to open database file")
+        exc.sqlite_errorname = "SQLITE_CANTOPEN"
+        raise exc
+
+    monkeypatch.setattr(sqlitefile, "_init_with_retry", unwritable)
+    result = clean(
+        [second_corpus], tmp_path / "out", _config(), index=first_run, index_update=False
+    )
+    assert _docs(tmp_path / "out")["near_001.txt"]["duplicate_scope"] == "index"
+    assert result.manifest["index"]["added"] == 0
+    with pytest.raises(IndexError_, match="read-only location; pass --no-index-update"):
+        clean([second_corpus], tmp_path / "out2", _config(), index=first_run)
+    assert not (tmp_path / "out2").exists()

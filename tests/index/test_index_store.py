@@ -235,3 +235,29 @@ def test_put_many_last_entry_of_a_path_wins(tmp_path: Path) -> None:
         assert [c.norms for c in store.candidates([7], runs=True)] == [["z"]]
         assert [c.title for c in store.candidates([3], runs=True)] == ["other"]
         assert store.stats()["band_rows"] == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("SQLITE_FULL", "database or disk is full", "the index is unchanged"),
+        ("SQLITE_IOERR_WRITE", "disk I/O error", "check the disk"),
+        ("SQLITE_CANTOPEN", "unable to open database file", "writable"),
+        ("SQLITE_READONLY", "attempt to write a readonly database", "--no-index-update"),
+        ("SQLITE_BUSY", "database is locked", "try again"),
+        ("SQLITE_CORRUPT", "database disk image is malformed", "dedup index build"),
+        ("SQLITE_NOTADB", "file is not a database", "dedup index build"),
+    ],
+)
+def test_only_a_damaged_index_is_called_unusable(name: str, text: str, says: str) -> None:
+    """A full disk, an I/O error or a read-only volume leave the index intact: advising a
+    rebuild (which starts it empty) there would drop every earlier run's documents."""
+    from dedup.index.sqlitefile import sqlite_error
+
+    exc = sqlite3.OperationalError(text)
+    exc.sqlite_errorname = name
+    message = str(sqlite_error(Path("idx.sqlite"), exc))
+    assert says in message and text in message
+    damaged = name in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+    assert ("not a usable dedup index" in message) == damaged
+    assert ("index build" in message) == damaged
