@@ -78,14 +78,37 @@ def error_boundary() -> Iterator[None]:
         raise
     except click.ClickException:
         raise
+    except OSError as exc:
+        # A path the system refuses (a name too long, a symlink loop, a read-only or full
+        # disk) where no library check words it: the path and the system's reason.
+        raise click.ClickException(os_error_line(exc)) from None
+    except RuntimeError as exc:
+        if not str(exc).startswith("Symlink loop"):  # pathlib's resolve() on a loop
+            raise _internal(exc) from None
+        raise click.ClickException(f"{exc.args[0]}: not followed") from None
     except Exception as exc:
-        # A bug, not a user error: one line by default, the traceback on request.
-        if os.environ.get("DEDUP_DEBUG"):
-            raise
-        raise click.ClickException(
-            f"internal error: {type(exc).__name__}: {exc} "
-            "(rerun with DEDUP_DEBUG=1 for the traceback, and please report it)"
-        ) from None
+        raise _internal(exc) from None
+
+
+def _internal(exc: Exception) -> click.ClickException:
+    """A bug, not a user error: one line by default, the traceback on request."""
+    if os.environ.get("DEDUP_DEBUG"):
+        raise exc
+    return click.ClickException(
+        f"internal error: {type(exc).__name__}: {exc} "
+        "(rerun with DEDUP_DEBUG=1 for the traceback, and please report it)"
+    )
+
+
+def os_error_line(exc: OSError) -> str:
+    """``PATH: reason`` for an OSError (the system's words, without ``[Errno N]``)."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    shown = os.fsdecode(exc.filename)
+    if len(shown) > 120:  # a name too long to use is too long to print whole
+        shown = shown[:60] + "..." + shown[-40:]
+    return f"{shown}: {reason}"
 
 
 def stderr_is_tty() -> bool:

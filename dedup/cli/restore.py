@@ -32,13 +32,13 @@ def command(out_dir: Path, to: Path) -> None:
     Example:
       dedup restore build/seeds --to /tmp/seeds-restored
     """
-    if to.resolve() == out_dir.resolve() or out_dir.resolve() in to.resolve().parents:
-        raise click.UsageError("--to must not be inside the output folder")
-    # Restoring into the input folder rewrote the inputs (trailing whitespace and blank
-    # lines gone, UTF-16 made UTF-8): only a new or empty folder is written into.
-    if to.is_dir() and any(to.iterdir()):
-        raise click.UsageError(f"--to {to} is not empty; restore into a new or empty folder")
     with error_boundary():
+        if to.resolve() == out_dir.resolve() or out_dir.resolve() in to.resolve().parents:
+            raise click.UsageError("--to must not be inside the output folder")
+        # Restoring into the input folder rewrote the inputs (trailing whitespace and blank
+        # lines gone, UTF-16 made UTF-8): only a new or empty folder is written into.
+        if to.is_dir() and any(to.iterdir()):
+            raise click.UsageError(f"--to {to} is not empty; restore into a new or empty folder")
         count = restore(out_dir, to)
         skipped = not_restorable(out_dir)
     click.echo(f"restored {count} documents into {to}", err=True)

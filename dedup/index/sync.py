@@ -29,6 +29,7 @@ from dedup.index.sqlitefile import (
     replace_index,
 )
 from dedup.index.store import Entry, IndexStore
+from dedup.io.atomic import short_name
 from dedup.io.readers import printable
 from dedup.parallel import batched, ordered_map
 
@@ -345,7 +346,8 @@ def build(path: Path, corpus: Path, config: DedupConfig, ruleset: Any) -> tuple[
     if not corpus.is_dir():
         raise ConfigError("corpus folder not found (--corpus)", path=corpus, code="MISSING")
     _make_index_folder(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # cut to leave room for SQLite's "-journal", "-wal" and "-shm" names in 255 bytes
+    tmp = path.with_name(f".{short_name(path.name, 232)}.{secrets.token_hex(4)}.tmp")
     try:
         with IndexStore(tmp) as store:
             scheme, report = update(store, corpus, config, ruleset)

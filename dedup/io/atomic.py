@@ -23,10 +23,22 @@ from dedup.errors import OutputError
 CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
+# Bytes of NAME kept in a temporary's name: 255 (a file name's limit on most file systems)
+# less the 19 the temporary adds, so a target with a long but legal name still gets one.
+_NAME_BYTES = 236
+
+
 def temp_name(folder: Path, name: str) -> Path:
     """A hidden, unused-looking sibling name ``.NAME.<random>.tmp`` (what a later run's
-    clean-up recognises as a leftover)."""
-    return folder / f".{name}.{secrets.token_hex(6)}.tmp"
+    clean-up recognises as a leftover; NAME cut to fit a file name's 255 bytes)."""
+    return folder / f".{short_name(name)}.{secrets.token_hex(6)}.tmp"
+
+
+def short_name(name: str, limit: int = _NAME_BYTES) -> str:
+    """``name`` cut to at most ``limit`` bytes in the file system's encoding (a character
+    cut in two becomes surrogate escapes: still those bytes on disk)."""
+    raw = os.fsencode(name)
+    return name if len(raw) <= limit else os.fsdecode(raw[:limit])
 
 
 def make_temp_folder(folder: Path, name: str) -> Path:

@@ -1,0 +1,77 @@
+"""A seventh adversarial pass, as a data engineer running dedup in a pipeline: paths the
+system refuses, read-only and full volumes, names at the file system's limits. Each of
+these ended in a traceback or "internal error" (or worse: see tests/index and
+test_output_safety for the index and output-folder findings of the same pass)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers_reliability import run_cli, write_corpus
+
+LONG = "x" * 300  # over a file name's 255 bytes
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    src = write_corpus(tmp_path / "in", 2)
+    folder = tmp_path / "out"
+    assert run_cli("clean", src, "--out", folder, "--quiet").exit_code == 0
+    return folder
+
+
+@pytest.fixture
+def loop(tmp_path: Path) -> Path:
+    (tmp_path / "loopA").symlink_to(tmp_path / "loopB")
+    (tmp_path / "loopB").symlink_to(tmp_path / "loopA")
+    return tmp_path / "loopA"
+
+
+def _one_line(run_output: str) -> str:
+    lines = [line for line in run_output.splitlines() if line.strip()]
+    assert len(lines) == 1, run_output
+    assert "Traceback" not in run_output and "internal error" not in run_output
+    return lines[0]
+
+
+def test_names_too_long_are_one_line_naming_the_path(tmp_path: Path, out: Path) -> None:
+    long = tmp_path / LONG
+    cases = [
+        ("restore", out, "--to", long),
+        ("validate", long),
+        ("clean", f"{long}.txt", "--out", tmp_path / "o2"),
+        ("index", "info", "--index", long / "i.sqlite"),
+        ("rules", "lint", f"{long}.yaml"),
+    ]
+    for args in cases:
+        run = run_cli(*args)
+        assert run.exit_code in (1, 2), (args, run.output)
+        line = _one_line(run.output)
+        assert "File name too long" in line and "xxxxx" in line, line
+
+
+def test_symlink_loops_are_one_line(tmp_path: Path, out: Path, loop: Path) -> None:
+    for args in [
+        ("restore", out, "--to", loop),
+        ("clean", loop, "--out", tmp_path / "o3"),
+        ("clean", out / "text", "--out", loop),
+        ("report", out, "-o", loop),
+    ]:
+        run = run_cli(*args)
+        assert run.exit_code in (1, 2), (args, run.output)
+        assert "loopA" in _one_line(run.output)
+
+
+def test_a_long_but_legal_name_gets_its_temporary(tmp_path: Path, out: Path) -> None:
+    """The temporary beside a 247-byte target name was over 255 bytes: the report failed
+    after the whole run, the index build at once."""
+    name = "r" * 247
+    src = write_corpus(tmp_path / "in2", 2, start=10)
+    run = run_cli("clean", src, "--out", tmp_path / "o4", "--quiet", "--report", tmp_path / name)
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / name).is_file()
+    index = tmp_path / ("i" * 246)
+    assert run_cli("index", "build", "--index", index, "--corpus", src).exit_code == 0
+    assert index.is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
