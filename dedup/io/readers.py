@@ -26,6 +26,7 @@ from dedup.io.files import (
     walk,
 )
 from dedup.io.records import read_jsonl, read_parquet
+from dedup.io.writers import LOCK
 
 # Re-exported: callers import the input types and file helpers from here.
 __all__ = [
@@ -77,8 +78,9 @@ def _walk_folders(root: Path) -> Iterator[Path]:
                 path=printable(folder[:200] + "..."),
                 code="SUFFIX",
             )
-        if "manifest.json" in files and "documents.jsonl" in files:
+        if ("manifest.json" in files and "documents.jsonl" in files) or LOCK in files:
             # Its record files are no corpus: read as one, every record was a bad document.
+            # A run's lock file marks the folder too: an interrupted run removed the manifest.
             raise InputError(
                 "a dedup output folder, not a corpus; to clean its cleaned texts again, "
                 f"pass {printable(os.path.join(folder, 'text'))}",

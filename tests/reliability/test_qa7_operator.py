@@ -75,3 +75,13 @@ def test_a_long_but_legal_name_gets_its_temporary(tmp_path: Path, out: Path) -> 
     assert run_cli("index", "build", "--index", index, "--corpus", src).exit_code == 0
     assert index.is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_interrupted_output_folder_is_no_corpus_either(tmp_path: Path, out: Path) -> None:
+    """A run killed after removing its manifest leaves documents.jsonl and its lock: read
+    as a corpus, that was "missing 'id'" (or, under skip, thousands of rejected records)."""
+    (out / "manifest.json").unlink()
+    for policy in ("fail", "skip"):
+        run = run_cli("clean", out, "--out", tmp_path / "o5", "-q", "--on-error", policy)
+        assert run.exit_code == 1, run.output
+        assert "a dedup output folder, not a corpus" in _one_line(run.output)
