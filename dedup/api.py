@@ -290,10 +290,10 @@ def _run(
 
             _phase(progress, f"rendering {report}")
             result.report = render_report(out_dir, report)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             # The outputs are committed: say so rather than a bare "interrupted", which
-            # reads as an incomplete folder.
-            raise KeyboardInterrupt(
+            # reads as an incomplete folder (the same type: SIGTERM keeps its exit status).
+            raise type(exc)(
                 f"interrupted after the outputs were committed ({out_dir / MANIFEST}); "
                 f"the report {report} was not written (dedup report {out_dir} -o {report})"
             ) from None

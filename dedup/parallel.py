@@ -91,7 +91,8 @@ def ordered_map(
 def _start_worker(
     initializer: Callable[..., None], initargs: tuple[Any, ...], main_pid: int
 ) -> None:
-    # Ctrl-C is the main process's to handle: it cancels the queue and exits 130.
+    # Ctrl-C is the main process's to handle: it cancels the queue and exits 130. (SIGTERM
+    # is not ignored: the pool itself terminates workers with it when one has died.)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with(main_pid)
     initializer(*initargs)

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from dedup.cli.signals import Terminated
 from dedup.config import DedupConfig, build_config, find_config_file, load_config_file
 from dedup.errors import ConfigError, DedupError, OutputError, RuleError
 
@@ -19,6 +20,10 @@ from dedup.errors import ConfigError, DedupError, OutputError, RuleError
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # validation failed, check findings, or an input stopped the run
 EXIT_USAGE = 2  # bad flags, configuration or rule packs
+
+
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM): timeout, systemd, Kubernetes
 
 
 class UsageFailure(click.ClickException):
@@ -73,7 +78,7 @@ def error_boundary() -> Iterator[None]:
     except KeyboardInterrupt as exc:
         # (after the commit marker, the message says what was kept: see api.clean)
         click.echo(str(exc) or "interrupted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
     except click.exceptions.Exit:
         raise
     except click.ClickException:

@@ -8,6 +8,7 @@ import logging
 import click
 
 from dedup import __version__
+from dedup.cli.signals import stop_on_sigterm
 
 # name -> module under dedup.cli exposing a click command called ``command``
 COMMANDS = {
@@ -46,6 +47,7 @@ def cli() -> None:
       dedup clean seeds/ --out build/seeds --report reports/seeds.html
     """
     _log_warnings_to_stderr()
+    stop_on_sigterm()
 
 
 def _log_warnings_to_stderr() -> None:

@@ -323,10 +323,10 @@ def write_text_tree(out_dir: Path, documents: Iterable[Document]) -> int:
         os.replace(staging, final)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    except OutputError:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write cleaned text: {exc.strerror}", path=final) from None
+    except BaseException:  # OutputError, an interrupt: the staging folder goes too
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return written

@@ -88,13 +88,44 @@ def test_sigkill_mid_run_leaves_no_complete_output_and_rerun_succeeds(tmp_path: 
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".dedup.lock"]
 
 
+def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path: Path) -> None:
+    """SIGTERM (timeout, systemd, Kubernetes) killed the run where it stood: no message,
+    exit 143 by signal, a staging folder left. It now stops as Ctrl-C does."""
+    src = write_corpus(tmp_path / "in", 2000)
+    out = tmp_path / "out"
+    clean([src / "doc00000.txt"], out, build_config({"jobs": 1}), validate=False)
+    proc = subprocess.Popen(
+        [str(DEDUP), "clean", str(src), "--out", str(out), "--jobs", "2", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while looks_complete(out) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.01)
+        time.sleep(0.5)
+        assert proc.poll() is None, "the run finished before it could be stopped"
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 143, err
+    assert err.decode().strip().splitlines()[-1] == "terminated (SIGTERM)"
+    assert not looks_complete(out)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".dedup.lock"]
+    if sys.platform.startswith("linux"):
+        assert _gone_within(str(out), 10) == []
+
+
 def test_killed_temporaries_are_removed_on_rerun(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in", 3)
     out = tmp_path / "out"
     out.mkdir()
-    (out / ".documents.jsonl.abc123.tmp").write_text("half a line")
-    (out / ".text.xyz.tmp").mkdir()
-    (out / ".text.xyz.tmp" / "doc.txt").write_text("partial")
+    (out / ".documents.jsonl.0a1b2c3d4e5f.tmp").write_text("half a line")  # atomic.temp_name
+    (out / ".text.00ff00ff00ff.tmp").mkdir()
+    (out / ".text.00ff00ff00ff.tmp" / "doc.txt").write_text("partial")
     (out / ".text.old.4242").mkdir()
     (out / "documents.jsonl").write_text('{"doc_id": "stale"}\n')  # no manifest: incomplete
     clean([src], out, build_config({"jobs": 1}), validate=False)
