@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from dedup.cpus import usable_cpus
 from dedup.errors import ConfigError
 from dedup.neardup.config import NearDupConfig
 from dedup.validate.config import ValidationConfig
@@ -69,7 +70,7 @@ class DedupConfig(StrictModel):
         json_schema_extra=flag("--rules"),
     )
     jobs: int = Field(
-        default_factory=lambda: max(1, os.cpu_count() or 1),
+        default_factory=usable_cpus,
         ge=1,
         le=512,
         description="worker processes for the per-document work",

@@ -58,7 +58,7 @@ from dedup.validate.config import ValidationConfig
     "-j",
     type=int,
     default=None,
-    help="Worker processes for per-document work (default: CPU count).",
+    help="Worker processes for per-document work (default: the CPUs it may use).",
 )
 @click.option(
     "--on-error",
