@@ -106,7 +106,9 @@ def _update(
 @command.command(name="build")
 @location_options
 @scheme_options
-@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: the CPUs it may use).")
+@click.option(
+    "--jobs", "-j", type=int, default=None, help="Worker processes (default: the CPUs it may use)."
+)
 @config_option
 def build(config_file: Path | None, corpus: Path, index_path: Path, **opts: Any) -> None:
     """Build the index of --corpus from scratch, replacing an existing or corrupted index.
@@ -125,7 +127,9 @@ def build(config_file: Path | None, corpus: Path, index_path: Path, **opts: Any)
 @command.command(name="update")
 @location_options
 @scheme_options
-@click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: the CPUs it may use).")
+@click.option(
+    "--jobs", "-j", type=int, default=None, help="Worker processes (default: the CPUs it may use)."
+)
 @config_option
 def update_cmd(config_file: Path | None, corpus: Path, index_path: Path, **opts: Any) -> None:
     """Bring the index up to date: sign only new and changed files, drop deleted ones.
