@@ -163,8 +163,8 @@ def sqlite_error(path: Path, exc: sqlite3.DatabaseError) -> IndexError_:
         return IndexError_(f"index is locked by another process ({text}); try again", path=path)
     if name.startswith("SQLITE_FULL"):
         return IndexError_(
-            f"the disk holding the index is full ({text}); the index is unchanged: free "
-            "space and run again",
+            f"the disk holding the index is full ({text}); what was written stays usable "
+            "(the failed transaction rolled back): free space and run the command again",
             path=path,
         )
     if name.startswith("SQLITE_READONLY"):

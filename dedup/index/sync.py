@@ -9,11 +9,12 @@ current one empties the index first, and the reason is reported: an automatic re
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -164,7 +165,7 @@ def _sign_in_worker(files: list[ScannedFile]) -> list[Entry]:
 
 def _entries(
     files: list[ScannedFile], ruleset: Any, scheme: Scheme, config: DedupConfig
-) -> Iterator[Entry]:
+) -> Generator[Entry, None, None]:
     max_bytes = config.input.max_doc_bytes
     if config.jobs <= 1 or len(files) < POOL_MIN_FILES:
         for f in files:
@@ -304,7 +305,10 @@ def update(
                 store.touch(c, f.rel, f.size, f.mtime_ns)
             store.mark_updated(c)
     if to_sign:
-        _write(store, _entries(to_sign, ruleset, scheme, config), report)
+        # Closed here, not by the garbage collector: a failed write (a full disk) must shut
+        # the worker pool down in this thread ("cannot join current thread" otherwise).
+        with contextlib.closing(_entries(to_sign, ruleset, scheme, config)) as entries:
+            _write(store, entries, report)
     with store.transaction() as c:
         store.set_meta(c, SCAN_DIGEST, digest)
     report.documents = len(seen)

@@ -240,7 +240,7 @@ def test_put_many_last_entry_of_a_path_wins(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "says"),
     [
-        ("SQLITE_FULL", "database or disk is full", "the index is unchanged"),
+        ("SQLITE_FULL", "database or disk is full", "free space and run the command again"),
         ("SQLITE_IOERR_WRITE", "disk I/O error", "check the disk"),
         ("SQLITE_CANTOPEN", "unable to open database file", "writable"),
         ("SQLITE_READONLY", "attempt to write a readonly database", "--no-index-update"),
