@@ -94,6 +94,9 @@ def restore(out_dir: str | os.PathLike[str], to: str | os.PathLike[str]) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(doc.text(), encoding="utf-8")
         except OSError as exc:
-            raise OutputError(f"cannot write: {exc.strerror}", path=target) from None
+            left = f"; {count} documents were restored before it: remove {to} and retry"
+            raise OutputError(
+                f"cannot write: {exc.strerror}{left if count else ''}", path=target
+            ) from None
         count += 1
     return count

@@ -176,9 +176,16 @@ def command(
     if note:
         result.notes.insert(0, note)
     try:
-        target = write_validation(out_dir, result)
+        target: Path | str = write_validation(out_dir, result)
     except OSError as exc:
-        raise click.ClickException(f"{out_dir}: cannot write validation.json: {exc}") from None
+        # An archived (read-only) folder still gets its verdict, on stdout and in the exit
+        # status; only the file is missing.
+        click.echo(
+            f"warning: {out_dir}: cannot write validation.json ({exc.strerror}); the verdict "
+            "is printed only",
+            err=True,
+        )
+        target = "the findings above (--format json prints them all)"
 
     if fmt == "json":
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))

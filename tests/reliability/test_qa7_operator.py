@@ -85,3 +85,44 @@ def test_an_interrupted_output_folder_is_no_corpus_either(tmp_path: Path, out: P
         run = run_cli("clean", out, "--out", tmp_path / "o5", "-q", "--on-error", policy)
         assert run.exit_code == 1, run.output
         assert "a dedup output folder, not a corpus" in _one_line(run.output)
+
+
+def test_a_read_only_folder_still_gets_its_verdict(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archived batch on a read-only volume: the verdict was thrown away with exit 1
+    (the findings code) because validation.json could not be written."""
+    import errno
+
+    import dedup.validate
+
+    def read_only(*args: object) -> Path:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(dedup.validate, "write_validation", read_only)
+    run = run_cli("validate", out)
+    assert run.exit_code == 0, run.output
+    assert "cannot write validation.json (Read-only file system)" in run.output
+    assert f"validation passed: {out}" in run.output
+
+
+def test_a_restore_that_fails_midway_says_what_it_left(
+    tmp_path: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    real = Path.write_text
+    calls = []
+
+    def full_after_one(self: Path, *args: object, **kwargs: object) -> int:
+        calls.append(self)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", full_after_one)
+    run = run_cli("restore", out, "--to", tmp_path / "back")
+    assert run.exit_code == 1
+    line = _one_line(run.output)
+    assert "No space left on device; 1 documents were restored before it" in line
+    assert f"remove {tmp_path / 'back'} and retry" in line
