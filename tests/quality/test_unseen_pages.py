@@ -1,8 +1,8 @@
-"""The bundled packs on 358 hand-labelled pages written after the chrome of sites the benchmark
+"""The bundled packs on 364 hand-labelled pages written after the chrome of sites the benchmark
 lacks (tests/data/unseen/): no article line may go but five known losses, and the chrome
 they share with other sites (menus, date lines, credits, imprint footers, newsletter and
-social prompts, player labels) must. Measured when set (docs/quality.md): keep 4417 of 4422
-lines, chrome 0.941 with rules and near-dup; the first look at each batch, before the rules
+social prompts, player labels) must. Measured when set (docs/quality.md): keep 4579 of 4584
+lines, chrome 0.942 with rules and near-dup; the first look at each batch, before the rules
 it prompted: 0.851 (eight pages), 0.677 (six), 0.697 (five, two in Vietnamese), 0.712 (four
 page types: an explainer, a live blog, a US regional paper, an Indonesian site), 0.683 (four
 pages whose article holds lists: a match report, a recipe, a press release, a "key points"
@@ -64,7 +64,9 @@ the Daily Mirror of Sri Lanka, Semana, the Kronen Zeitung), 0.917 (six more Hano
 pages: a video page, a column, a daily digest, a series part, a correction, a lifestyle
 piece; keep 0.994: the part's headline under the list of parts, a repeat of it), 0.786
 (Semafor, POLITICO Europe, Mint, Business Standard, The Globe and Mail, Al-Monitor; keep
-0.995: the first section heading under a table of contents).
+0.995: the first section heading under a table of contents), 1.000 (six more Hanoi Times
+pages: real estate, a court verdict, a festival schedule, a ranking, a Q&A, a weather
+alert; keep 0.994: a ranking's "9. Mexico City, Mexico" read as a caption's credit).
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ import pytest
 from tests.quality.helpers import quality_eval
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "unseen"
-# Below the measured 0.941 (rules and near-dup) / 0.938 (rules only): each blind batch adds
+# Below the measured 0.942 (rules and near-dup) / 0.939 (rules only): each blind batch adds
 # pages at its after-rules recall (0.86-1.00), so the mean drifts; a lost pattern would
 # still fail it.
 CHROME_FLOOR = 0.935
@@ -101,7 +103,7 @@ def test_bundled_rules_on_pages_of_unseen_sites(rules_only: bool) -> None:
     score = quality_eval().eval_seeds(
         DATA / "pages", DATA / "labels.tsv", None, rules_only=rules_only
     )
-    assert score.body >= 4420 and score.chrome >= 10220  # every labelled line was scored
+    assert score.body >= 4580 and score.chrome >= 10400  # every labelled line was scored
     lost = {(doc, line, who) for doc, line, who, _ in score.false_positives}
     assert lost == KNOWN_LOSSES
     assert score.chrome_recall >= CHROME_FLOOR
