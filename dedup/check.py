@@ -312,8 +312,8 @@ def _inside(path: Path, corpus: Path) -> str | None:
 def run_check(
     paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     config: DedupConfig | None = None,
-    corpus_dir: Path = DEFAULT_CORPUS,
-    index_path: Path = DEFAULT_INDEX,
+    corpus_dir: str | os.PathLike[str] = DEFAULT_CORPUS,
+    index_path: str | os.PathLike[str] = DEFAULT_INDEX,
     strict: bool = False,
     *,
     ruleset: Any = None,
@@ -325,6 +325,7 @@ def run_check(
     :class:`dedup.errors.InputError` for a missing corpus folder.
     """
     config = config or DedupConfig()
+    corpus_dir, index_path = Path(corpus_dir), Path(index_path)  # str paths too
     if ruleset is None:
         from dedup.ruleset import load_rules
 
@@ -368,8 +369,8 @@ def run_check(
 def check_files(
     paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     config: DedupConfig | None = None,
-    corpus_dir: Path = DEFAULT_CORPUS,
-    index_path: Path = DEFAULT_INDEX,
+    corpus_dir: str | os.PathLike[str] = DEFAULT_CORPUS,
+    index_path: str | os.PathLike[str] = DEFAULT_INDEX,
     strict: bool = False,
 ) -> list[CheckFinding]:
     """The findings of :func:`run_check`, sorted (``strict``: warnings become errors). A

@@ -108,7 +108,7 @@ def scan_corpus(corpus: Path) -> list[Stat]:
                 continue
             if e.is_dir(follow_symlinks=False):
                 subdirs.append((e.path, f"{prefix}{name}/"))
-            elif name.endswith(".txt") and e.is_file():
+            elif name.lower().endswith(".txt") and e.is_file():  # as dedup clean reads them
                 st = e.stat()
                 # A name that is not UTF-8 cannot be an index key: shown with \xNN escapes,
                 # and the read then records the file as unreadable (dedup.io.readers).

@@ -32,6 +32,14 @@ def decode_bytes(
         data = data[len(codecs.BOM_UTF8) :]
     nul = data.find(b"\x00")
     if nul != -1:
+        order = _utf16_without_bom(data)
+        if order is not None:
+            raise InputError(
+                f"looks like UTF-16 without a byte order mark (NUL byte at offset {nul}); "
+                f"convert it with `iconv -f utf-16{order} -t utf-8`",
+                path=path,
+                code="BINARY",
+            )
         raise InputError(
             f"binary data (NUL byte at offset {nul}); not a text file",
             path=path,
@@ -42,6 +50,20 @@ def decode_bytes(
         return data.decode("utf-8", errors=errors)
     except UnicodeDecodeError as exc:
         raise utf8_error(data, exc, path, _line_of(data, exc.start), replace_hint) from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ "le" or "be" when the first bytes read as UTF-16 text of mostly Latin script (every
+    other byte NUL, the others not), else None."""
+    head = data[:512]
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 8:
+        return None
+    if odd.count(0) >= 0.8 * len(odd) and even.count(0) <= 0.05 * len(even):
+        return "le"
+    if even.count(0) >= 0.8 * len(even) and odd.count(0) <= 0.05 * len(odd):
+        return "be"
+    return None
 
 
 def utf8_error(

@@ -88,13 +88,17 @@ def regular_file_size(path: Path, shown: str | None = None) -> int:
     return st.st_size
 
 
+# Where the size limit is set: the flag (dedup clean) or the configuration (every command).
+LIMIT_HINT = "--max-doc-bytes, or max_doc_bytes under [input] in dedup.toml"
+
+
 def read_file(path: Path, limit: int, *, shown: str | None = None) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes, or an :class:`InputError`
     (MISSING, UNREADABLE, TOO_LARGE) naming ``shown`` or the path."""
     size = regular_file_size(path, shown)
     if size > limit:
         raise InputError(
-            f"file is {size} bytes, over the {limit}-byte limit (--max-doc-bytes)",
+            f"file is {size} bytes, over the {limit}-byte limit ({LIMIT_HINT})",
             path=shown or str(path),
             code="TOO_LARGE",
         )

@@ -71,7 +71,7 @@ MAX_DEPTH = 256
 
 def _walk_folders(root: Path) -> Iterator[Path]:
     base = os.fspath(root).rstrip(os.sep).count(os.sep)
-    for folder, _dirs, files in walk(root):
+    for folder, dirs, files in walk(root):
         if folder.count(os.sep) - base > MAX_DEPTH:
             raise InputError(
                 f"folders nested more than {MAX_DEPTH} levels deep are not supported",
@@ -87,8 +87,12 @@ def _walk_folders(root: Path) -> Iterator[Path]:
                 path=printable(folder),
                 code="SUFFIX",
             )
+        # Hidden files and folders are no corpus (.git/, .DS_Store, an editor's .#draft.txt),
+        # as for the index's corpus scan and the rule-pack folders.
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
-            yield Path(folder) / name
+            if not name.startswith("."):
+                yield Path(folder) / name
 
 
 def _walk_error(exc: OSError) -> None:
@@ -144,8 +148,14 @@ def read_documents(files: Sequence[InputFile], cfg: InputConfig) -> Iterator[Raw
             for doc in docs:
                 f.documents += 1
                 if doc.doc_id in seen:
+                    # a record's source is "FILE:LINE": the error carries the two apart
+                    where, _, line = doc.source.rpartition(":")
+                    at = int(line) if f.kind != "txt" and line.isdigit() else None
                     exc = InputError(
-                        f"duplicate document id {doc.doc_id!r}", path=doc.source, code="DUP_ID"
+                        f"duplicate document id {doc.doc_id!r}",
+                        path=where if at is not None else doc.source,
+                        line=at,
+                        code="DUP_ID",
                     )
                     if cfg.on_error == "fail":
                         raise exc

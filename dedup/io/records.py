@@ -17,7 +17,14 @@ import orjson
 from dedup.config import InputConfig
 from dedup.errors import DecodeError, InputError
 from dedup.io.decode import utf8_error
-from dedup.io.files import InputFile, RawDocument, reading, regular_file_size, safe_text_path
+from dedup.io.files import (
+    LIMIT_HINT,
+    InputFile,
+    RawDocument,
+    reading,
+    regular_file_size,
+    safe_text_path,
+)
 
 
 def _record_field(rec: dict[str, Any], name: str, path: Path, line: int) -> str | None:
@@ -122,7 +129,7 @@ def read_jsonl(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
         try:
             if line is None:
                 raise InputError(
-                    f"record is over the {cfg.max_doc_bytes}-byte limit (--max-doc-bytes)",
+                    f"record is over the {cfg.max_doc_bytes}-byte limit ({LIMIT_HINT})",
                     path=f.path,
                     line=number,
                     code="TOO_LARGE",
@@ -142,7 +149,7 @@ def read_jsonl(f: InputFile, cfg: InputConfig) -> Iterator[RawDocument]:
                 if size > cfg.max_doc_bytes:
                     raise InputError(
                         f"text is {size} bytes, over the {cfg.max_doc_bytes}-byte limit "
-                        "(--max-doc-bytes)",
+                        f"({LIMIT_HINT})",
                         path=f.path,
                         line=number,
                         code="TOO_LARGE",

@@ -119,3 +119,19 @@ def test_new_clean_article_passes_the_hook(
     out = done.stdout + done.stderr
     assert done.returncode == 0, out
     assert "Passed" in out
+
+
+def test_a_symlink_and_an_upper_case_suffix_are_checked(
+    hook_repo: Path, pre_commit_home: Path, consumer: Path
+) -> None:
+    """pre-commit passes plain files only by default, and `\\.txt$` skipped ".TXT": both
+    went in unchecked, and `dedup clean` then found the copies (and a dangling link broke
+    it)."""
+    (consumer / "seeds" / "005_link.txt").symlink_to(SEED_001.name)
+    near_copy(SEED_001, consumer / "seeds" / "006_COPY.TXT")
+    for new in ("seeds/005_link.txt", "seeds/006_COPY.TXT"):
+        done = try_repo(hook_repo, pre_commit_home, consumer, new)
+        out = done.stdout + done.stderr
+        assert done.returncode == 1, out
+        assert f"{new}:" in out and " DUPLICATE " in out, out
+        git(consumer, "rm", "-q", "--cached", new)
