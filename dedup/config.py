@@ -34,7 +34,9 @@ class StrictModel(BaseModel):
 class InputConfig(StrictModel):
     encoding_errors: Literal["strict", "replace"] = Field(
         "strict",
-        description="'strict': undecodable bytes are an error; 'replace': U+FFFD and a warning",
+        description=(
+            "'strict': undecodable bytes are an error; 'replace': decoded with U+FFFD, no error"
+        ),
         json_schema_extra=flag("--encoding-errors"),
     )
     on_error: Literal["fail", "skip"] = Field(
