@@ -21,6 +21,7 @@ from dedup.model import Document, Paragraph
 from dedup.text import normalize, segment
 from dedup.text.normalize import is_stage_direction, word_count
 from dedup.validate.findings import Finding
+from dedup.validate.repeats import SCORE_BUDGET, near_repeats
 
 if TYPE_CHECKING:
     import numpy as np
@@ -49,14 +50,13 @@ class Probed:
     document's kept lines (:mod:`dedup.validate.probe`)."""
 
     leftovers: list[tuple[int, str]]  # RuleSet.would_remove
-    repeats: list[RepeatPair]  # scan_repeats, asked with repeat_params
+    repeats: RepeatScan  # scan_repeats, asked with repeat_params
     repeat_params: tuple[float, int, int]  # (threshold, min_chars, min_words)
     # For a document that later lost lines: the raw line numbers asked about, and the rule
     # bank's answers for their texts (those that found a pattern), to prime the bank with.
     lines: tuple[int, ...] = ()
     pattern_hits: dict[str, tuple[int, ...]] = field(default_factory=dict)
     bank: int = 0  # PatternBank.fingerprint of the bank that answered
-    repeats_scanned: int | None = None  # RepeatScan.scanned
 
 
 @dataclass(slots=True)
@@ -205,21 +205,21 @@ def check_repeated_paragraphs(
     partial: list[str] = []
     for kd in kept:
         if kd.probed is not None and kd.probed.repeat_params == params:
-            scan = RepeatScan(kd.probed.repeats, kd.probed.repeats_scanned)
+            scan = kd.probed.repeats
         else:
             scan = scan_repeats(kd.norms(), *params)
         paras = kd.paragraphs()
         findings.extend(_repeat(kd, paras, i, j, sim) for i, j, sim in scan.pairs)
         if scan.scanned is not None:
-            line = paras[scan.scanned].line if scan.scanned < len(paras) else "?"
-            partial.append(f"{kd.doc_id} (from line {line})")
+            partial.append(f"{kd.doc_id} (from line {paras[scan.scanned].line})")
     if partial and notes is not None:
         shown = ", ".join(partial[:5]) + (
             f" and {len(partial) - 5} more" if len(partial) > 5 else ""
         )
         notes.append(
             f"paragraph_repeated: near repeats checked in part in {len(partial)} "
-            f"document(s), their lines too alike to filter (over {_budget_words()}); exact "
+            f"document(s), their lines too alike to filter (over {SCORE_BUDGET:,} pair "
+            "scores); exact "
             f"repeats checked in full: {shown}"
         )
     return findings
@@ -246,8 +246,6 @@ def scan_repeats(
     """The repeats among one document's normalised paragraphs: each later exact copy with
     its first occurrence, then near repeats (rapidfuzz ratio >= ``threshold`` < 1; see
     :mod:`dedup.validate.repeats`)."""
-    from dedup.validate.repeats import near_repeats
-
     pairs: list[RepeatPair] = []
     first: dict[str, int] = {}
     repeated: set[int] = set()
@@ -268,13 +266,7 @@ def scan_repeats(
     ]
     near = near_repeats([norms[k] for k in idx], threshold)
     pairs.extend((idx[a], idx[b], sim) for a, b, sim in near.pairs)
-    return RepeatScan(pairs, None if near.complete else idx[near.scanned])
-
-
-def _budget_words() -> str:
-    from dedup.validate.repeats import SCORE_BUDGET
-
-    return f"{SCORE_BUDGET:,} pair scores"
+    return RepeatScan(pairs, None if near.scanned is None else idx[near.scanned])
 
 
 def _repeat(kd: KeptDoc, paras: list[Paragraph], i: int, j: int, sim: float | None) -> Finding:

@@ -58,8 +58,7 @@ class ValidationProbeStage:
         scan = scan_repeats([p.norm for p in paragraphs], *self.repeat_params)
         probed = Probed(
             leftovers=self.ruleset.would_remove(written),
-            repeats=scan.pairs,
-            repeats_scanned=scan.scanned,
+            repeats=scan,
             repeat_params=self.repeat_params,
             lines=tuple(p.line for p in paragraphs),
             pattern_hits=self.ruleset.bank.answers(line_forms(paragraphs)),  # memoised: just asked

@@ -43,12 +43,12 @@ NearPair = tuple[int, int, float]
 
 
 class NearScan(NamedTuple):
-    """The near repeats found, and whether every pair was considered (False: the scoring
-    budget ran out; pairs among the texts before ``scanned`` were all considered)."""
+    """The near repeats found, and where the scoring budget ran out: the first text not
+    compared with every earlier one (the pairs among those before it are all found), or
+    None when every pair was considered."""
 
     pairs: list[NearPair]
-    complete: bool = True
-    scanned: int = 0  # texts compared with every earlier one
+    scanned: int | None = None
 
 
 _CELLS = 1 << 20  # scores computed at once: 4 MB of float32
@@ -74,7 +74,7 @@ def near_repeats(texts: Sequence[str], threshold: float) -> NearScan:
 
     n = len(texts)
     if n < 2:
-        return NearScan([], True, n)
+        return NearScan([])
     if n * n > _CELLS:
         lengths = np.array([len(t) for t in texts], dtype=np.int64)
         taus = max_edits(lengths, threshold)
@@ -112,8 +112,7 @@ class _Greedy:
         return True
 
     def scan(self) -> NearScan:
-        done = self.budget >= 0
-        return NearScan(self.pairs, done, len(self.texts) if done else self.scanned)
+        return NearScan(self.pairs, None if self.budget >= 0 else self.scanned)
 
     def open(self, a: int, b: int) -> bool:
         return not self.flagged[b] and not self.flagged[a]

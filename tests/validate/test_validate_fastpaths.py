@@ -183,7 +183,9 @@ def test_probed_answers_are_used_only_for_the_lines_they_were_asked_of() -> None
     probed, earlier = probed_answers(doc, kd)
     assert probed is not None and earlier is None
     assert probed.leftovers == rules.would_remove(kd.document()) == [(2, "generic/share-widgets")]
-    assert probed.repeats == repeated_pairs(kd.norms(), *probed.repeat_params) == [(2, 3, None)]
+    assert (
+        probed.repeats.pairs == repeated_pairs(kd.norms(), *probed.repeat_params) == [(2, 3, None)]
+    )
     # Fewer lines (the corpus step removed one): asked again, with the bank primed by the
     # earlier answers, which give the same findings as a cold bank.
     fewer = KeptDoc("d", 1, "d.txt", None, "Title", "", None, known=copies[:-1])
