@@ -267,21 +267,24 @@ def _run(
                 timings["index_update"] = time.perf_counter() - t
             index_entry = run_index.describe(index_shown)
         timings["total"] = time.perf_counter() - t0
-        manifest = _commit_manifest(
-            out_dir,
+        manifest = build_manifest(
             config=config,
             command=command,
-            ruleset=ruleset,
+            rule_packs=ruleset.describe(),
             files=files,
             documents=documents,
             corpus=corpus,
             text_files=text_files,
-            index_entry=index_entry,
+            index=index_entry,
             timings=timings,
-            validation=validation,
-            validation_json=validation_json,
+            validation={
+                "status": validation_json["status"],
+                "findings": len(validation_json["findings"]),
+                "by_check": validation.by_check() if validation is not None else {},
+            },
             hashes=hashes,
         )
+        write_json(out_dir / MANIFEST, manifest)  # last: the commit marker
 
     result = CleanResult(out_dir, documents, manifest, validation)
     if report is not None:
@@ -298,44 +301,6 @@ def _run(
                 f"the report {report} was not written (dedup report {out_dir} -o {report})"
             ) from None
     return result
-
-
-def _commit_manifest(
-    out_dir: Path,
-    *,
-    config: DedupConfig,
-    command: Sequence[str] | None,
-    ruleset: RuleSet,
-    files: list[InputFile],
-    documents: list[Document],
-    corpus: Corpus,
-    text_files: int,
-    index_entry: dict[str, Any] | None,
-    timings: dict[str, float],
-    validation: ValidationResult | None,
-    validation_json: dict[str, Any],
-    hashes: dict[str, str],
-) -> dict[str, Any]:
-    """Write ``manifest.json``, last: the commit marker of the output folder."""
-    manifest = build_manifest(
-        config=config,
-        command=command,
-        rule_packs=ruleset.describe(),
-        files=files,
-        documents=documents,
-        corpus=corpus,
-        text_files=text_files,
-        index=index_entry,
-        timings=timings,
-        validation={
-            "status": validation_json["status"],
-            "findings": len(validation_json["findings"]),
-            "by_check": validation.by_check() if validation is not None else {},
-        },
-        hashes=hashes,
-    )
-    write_json(out_dir / MANIFEST, manifest)
-    return manifest
 
 
 @contextlib.contextmanager
