@@ -45,31 +45,37 @@ def _gone_within(marker: str, seconds: float) -> list[int]:
     return left
 
 
+def _signal_mid_run(src: Path, out: Path, sig: int) -> tuple[int, str]:
+    """Start `dedup clean src --out out` as a process, send it ``sig`` half a second after
+    the run removed the old manifest (its start), and return its exit code and stderr."""
+    proc = subprocess.Popen(
+        [str(DEDUP), "clean", str(src), "--out", str(out), "--jobs", "2", "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while looks_complete(out) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.01)
+        time.sleep(0.5)
+        assert proc.poll() is None, "the run finished before the signal; grow the corpus"
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, err.decode(errors="replace")
+
+
 def test_sigkill_mid_run_leaves_no_complete_output_and_rerun_succeeds(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in", 2000)
     out = tmp_path / "out"
     # An earlier complete run in the same folder: the kill must also un-commit it.
     clean([src / "doc00000.txt"], out, build_config({"jobs": 1}), validate=False)
     assert looks_complete(out)
-    proc = subprocess.Popen(
-        [str(DEDUP), "clean", str(src), "--out", str(out), "--jobs", "2", "--quiet"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        # The old manifest disappears as soon as the run starts; kill a little after that.
-        while looks_complete(out) and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.01)
-        time.sleep(0.5)
-        assert proc.poll() is None, "the run finished before it could be killed; grow the corpus"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    returncode, _ = _signal_mid_run(src, out, signal.SIGKILL)
+    assert returncode == -signal.SIGKILL
     assert not looks_complete(out)
     if sys.platform.startswith("linux"):
         # Its two workers die with it instead of waiting forever on their queue.
@@ -94,25 +100,9 @@ def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in", 2000)
     out = tmp_path / "out"
     clean([src / "doc00000.txt"], out, build_config({"jobs": 1}), validate=False)
-    proc = subprocess.Popen(
-        [str(DEDUP), "clean", str(src), "--out", str(out), "--jobs", "2", "--quiet"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while looks_complete(out) and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.01)
-        time.sleep(0.5)
-        assert proc.poll() is None, "the run finished before it could be stopped"
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 143, err
-    assert err.decode().strip().splitlines()[-1] == "terminated (SIGTERM)"
+    returncode, err = _signal_mid_run(src, out, signal.SIGTERM)
+    assert returncode == 143, err
+    assert err.strip().splitlines()[-1] == "terminated (SIGTERM)"
     assert not looks_complete(out)
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".dedup.lock"]
     if sys.platform.startswith("linux"):
