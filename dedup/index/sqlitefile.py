@@ -139,10 +139,9 @@ def check_replaceable(path: Path) -> None:
         raise problem
 
 
-# SQLite's primary result codes that say the file is damaged, no database or not our schema
-# (SQLITE_ERROR: "no such table"): only these
-# get the advice to rebuild (which starts the index empty). A full disk, an I/O error or a
-# read-only file leave the index as it was.
+# SQLite's result codes that say the file is damaged, no database or not our schema
+# (SQLITE_ERROR: "no such table"): only these get the advice to rebuild (which starts the
+# index empty). A full disk, an I/O error or a read-only file leave the index as it was.
 _DAMAGED = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_ERROR")
 
 
@@ -158,7 +157,7 @@ def guard(path: Path) -> Iterator[None]:
 def sqlite_error(path: Path, exc: sqlite3.DatabaseError) -> IndexError_:
     """One line for an SQLite failure, by its result code."""
     text = str(exc)
-    name = getattr(exc, "sqlite_errorname", "") or ""
+    name = _error_name(exc)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text:
         return IndexError_(f"index is locked by another process ({text}); try again", path=path)
     if name.startswith("SQLITE_FULL"):
@@ -238,9 +237,13 @@ class ReadOnlyConnection(sqlite3.Connection):
     """A connection to an index on a read-only volume (see :func:`_read_only`)."""
 
 
+def _error_name(exc: sqlite3.DatabaseError) -> str:
+    """SQLite's result code name ("SQLITE_FULL"; "" for an error not from SQLite)."""
+    return getattr(exc, "sqlite_errorname", "") or ""
+
+
 def _unwritable(exc: sqlite3.OperationalError) -> bool:
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    return name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM"))
+    return _error_name(exc).startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM"))
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
