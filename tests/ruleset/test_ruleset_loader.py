@@ -5,10 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers_ruleset import write_pack
 
 from dedup.errors import RuleErrors
-from dedup.ruleset import load_rules
+from dedup.ruleset import load_rules, loader
+
+# Every test runs with libyaml's parser (used where PyYAML has it) and PyYAML's own (the
+# fallback): they mark plain scalars differently, and errors must not depend on which.
+PARSERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if yaml.__with_libyaml__ else [])
+
+
+@pytest.fixture(autouse=True, params=PARSERS, ids=lambda p: p.__name__)
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "_YAML_LOADER", request.param)
+
 
 GOOD_HEAD = """
 pack: demo
