@@ -31,7 +31,7 @@ from dedup.index.sqlitefile import (
 )
 from dedup.index.store import Entry, IndexStore
 from dedup.io.atomic import short_name
-from dedup.io.readers import printable
+from dedup.io.files import is_hidden, is_text_name, printable
 from dedup.parallel import batched, ordered_map
 
 if TYPE_CHECKING:
@@ -104,11 +104,11 @@ def scan_corpus(corpus: Path) -> list[Stat]:
         subdirs = []
         for e in entries:
             name = e.name
-            if name.startswith("."):
+            if is_hidden(name):
                 continue
             if e.is_dir(follow_symlinks=False):
                 subdirs.append((e.path, f"{prefix}{name}/"))
-            elif name.lower().endswith(".txt") and e.is_file():  # as dedup clean reads them
+            elif is_text_name(name) and e.is_file():
                 st = e.stat()
                 # A name that is not UTF-8 cannot be an index key: shown with \xNN escapes,
                 # and the read then records the file as unreadable (dedup.io.readers).

@@ -118,6 +118,18 @@ def safe_text_path(doc_id: str) -> str:
     return f"{stem}-{digest}.txt"
 
 
+def is_hidden(name: str) -> bool:
+    """Hidden files and folders are never inputs (``.git/``, ``.DS_Store``, an editor's
+    ``.#draft.txt`` lock, meant-hidden drafts): the one test for ``dedup clean``'s corpus
+    walk, the index's corpus scan and rule-pack folders, which must agree."""
+    return name.startswith(".")
+
+
+def is_text_name(name: str) -> bool:
+    """A plain-text corpus file by its name (any case: ``.TXT`` too)."""
+    return name.lower().endswith(".txt")
+
+
 def walk(root: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[str]]]:
     """``os.walk(root)`` top-down, names sorted, symlinked folders listed but not entered,
     without recursion: Python 3.11's ``os.walk`` recurses, and 1,200 nested folders raised

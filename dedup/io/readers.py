@@ -20,6 +20,8 @@ from dedup.io.files import (
     InputFile,
     RawDocument,
     hash_file,
+    is_hidden,
+    is_text_name,
     printable,
     read_file,
     safe_text_path,
@@ -50,7 +52,9 @@ def kind_of(path: Path) -> str | None:
     name = path.name.lower()
     if name.endswith(".jsonl.gz"):
         return "jsonl"
-    for suffix, kind in ((".txt", "txt"), (".jsonl", "jsonl"), (".parquet", "parquet")):
+    if is_text_name(name):
+        return "txt"
+    for suffix, kind in ((".jsonl", "jsonl"), (".parquet", "parquet")):
         if name.endswith(suffix):
             return kind
     return None
@@ -87,11 +91,9 @@ def _walk_folders(root: Path) -> Iterator[Path]:
                 path=printable(folder),
                 code="SUFFIX",
             )
-        # Hidden files and folders are no corpus (.git/, .DS_Store, an editor's .#draft.txt),
-        # as for the index's corpus scan and the rule-pack folders.
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [d for d in dirs if not is_hidden(d)]
         for name in files:
-            if not name.startswith("."):
+            if not is_hidden(name):
                 yield Path(folder) / name
 
 

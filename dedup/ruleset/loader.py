@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from dedup.errors import ErrorRecord, RuleErrors
+from dedup.io.files import is_hidden
 from dedup.ruleset import cache as pack_cache
 from dedup.ruleset.example_lint import example_errors
 from dedup.ruleset.models import PackModel
@@ -332,7 +333,7 @@ def pack_files(paths: Sequence[Path], errors: list[ErrorRecord]) -> list[Path]:
 def _is_pack_name(name: str) -> bool:
     # Dot-files are editors' (an Emacs lock ``.#generic.yaml`` is a dangling link while
     # the pack is open) or meant hidden: never packs, so they cannot block a run.
-    return name.endswith((".yaml", ".yml")) and not name.startswith(".")
+    return name.endswith((".yaml", ".yml")) and not is_hidden(name)
 
 
 def load_packs(paths: Sequence[Path]) -> list[LoadedPack]:
